@@ -1,0 +1,37 @@
+// rectify/detail/simd.hpp — which vector path the kernels take.
+//
+// The kernels use xsimd's default_arch: the widest instruction set enabled at compile time
+// (-march=... or -m... flags), so the SIMD width is the one the user compiles for. When no SIMD
+// instruction set is enabled, or when RECTIFY_NO_SIMD is defined before the first include, the
+// kernels run the scalar math of activations.hpp element by element. Define RECTIFY_NO_SIMD the
+// same way in every translation unit of a program: the kernels are inline functions.
+#pragma once
+
+#include <cstddef>
+
+#if !defined(RECTIFY_NO_SIMD)
+#include <xsimd/xsimd.hpp>
+#endif
+
+#if !defined(RECTIFY_NO_SIMD) && !defined(XSIMD_NO_SUPPORTED_ARCHITECTURE)
+#define RECTIFY_DETAIL_SIMD 1
+#else
+#define RECTIFY_DETAIL_SIMD 0
+#endif
+
+namespace rectify::detail {
+
+#if RECTIFY_DETAIL_SIMD
+using arch = xsimd::default_arch;
+template <class T>
+using batch = xsimd::batch<T, arch>;
+template <class T>
+inline constexpr std::size_t lanes = batch<T>::size;
+inline const char* arch_name() { return arch::name(); }
+#else
+template <class T>
+inline constexpr std::size_t lanes = 1;
+inline const char* arch_name() { return "scalar"; }
+#endif
+
+}  // namespace rectify::detail
