@@ -1,0 +1,360 @@
+// rectify_bench: every activation kernel of rectify, forward and backward, float and double, at
+// 4K / 64K / 1M / 16M elements, against two baselines measured in the same run:
+//   memcpy<T>  copies n elements: 1 read + 1 write, the traffic of a forward kernel;
+//   2R1W<T>    c[i] = a[i] * b[i]: 2 reads + 1 write, the traffic of a backward kernel.
+//
+// Reading the output
+//   First Google Benchmark's own table, one line per benchmark (the median of the repetitions by
+//   default): Time/CPU per call, bytes_per_second (bytes actually moved: 2·n·sizeof(T) forward,
+//   3·n·sizeof(T) backward) and items_per_second (elements per second).
+//   Then the ratio table printed by this program: for each kernel, type and size, its
+//   items/s divided by its baseline's items/s (same type, same size, same run), the absolute
+//   elements per nanosecond, and for float the target ratio of docs/PERFORMANCE.md; a '!' after a
+//   ratio marks a missed target, and every miss is listed at the end. Ratios are what to compare
+//   between machines and runs; absolute numbers move with the load of the machine.
+//   Sizes and caches: 4K elements are 16 KiB of float, 64K 256 KiB, 1M 4 MiB, 16M 64 MiB (twice
+//   that for double), so the four sizes walk through L1/L2, L2, L3 and DRAM. Times are CPU time.
+//
+// Running
+//   rectify_bench                          everything, 5 repetitions, medians (about 2-3 minutes)
+//   rectify_bench --benchmark_filter=relu --benchmark_min_time=0.05      a subset, quickly
+//   rectify_bench --benchmark_filter='/4096$' --benchmark_min_time=0.01  the CI smoke run
+//   rectify_bench --benchmark_repetitions=1                               one run each, no medians
+// Defaults this program adds unless you pass the flag yourself: --benchmark_repetitions=5
+// --benchmark_report_aggregates_only=true --benchmark_min_time=0.1 (0.1 s per repetition keeps the
+// whole default run under about 3 minutes on a 2-core machine).
+// --benchmark_filter selects kernels as usual (a regex, or '-regex' to exclude), and the baselines
+// a selected kernel is compared with always run too (memcpy or 2R1W of the same type and size),
+// so every printed ratio has its denominator. Filtering for a baseline alone runs just it.
+//
+// What is measured
+//   Inputs: x and dy uniform in [-4, 4] from fixed seeds (both signs, so every branch of every
+//   kernel is taken), generated once per element type before any timing, in page-aligned buffers
+//   of 16M elements; a benchmark of size n uses their first n elements. Outputs go to a third
+//   buffer; ClobberMemory after every call keeps the compiler from dropping or merging the stores.
+//   PReLU has 64 channels with one weight each, in (0.05, 0.5):
+//     NCHW: one image of 64 channels, ChannelShape{1, 64, n/64} (8x8, 32x32, 128x128, 512x512 maps);
+//     NHWC: channels last, ChannelShape{n/64, 64, 1}, so the weight changes every element.
+//   prelu_backward also computes dweight (64 sums), as a training step does.
+//   relu_forward_inplace runs y = relu(y) on a copy of x: after the first call the data are
+//   non-negative, which does not change the cost of a branch-free max, and shows that in place is
+//   not slower than out of place (its own line under the table).
+
+#include <rectify/rectify.hpp>
+
+#include <benchmark/benchmark.h>
+
+#include "ratio_table.hpp"
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <iostream>
+#include <memory>
+#include <random>
+#include <regex>
+#include <set>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace {
+
+using rectify_bench::Targets;
+using rectify_bench::Traffic;
+
+constexpr std::size_t largest_size = rectify_bench::sizes.back();
+constexpr std::size_t prelu_channels = 64;
+
+template <class T> constexpr const char* type_name = nullptr;
+template <> constexpr const char* type_name<float> = "float";
+template <> constexpr const char* type_name<double> = "double";
+
+struct FreeDeleter {
+    void operator()(void* p) const { std::free(p); }
+};
+
+template <class T>
+std::unique_ptr<T[], FreeDeleter> page_aligned_array(std::size_t n) {
+    constexpr std::size_t page = 4096;
+    const std::size_t bytes = (n * sizeof(T) + page - 1) / page * page;
+    T* p = static_cast<T*>(std::aligned_alloc(page, bytes));
+    if (!p) {
+        std::fprintf(stderr, "rectify_bench: cannot allocate %zu bytes\n", bytes);
+        std::exit(1);
+    }
+    return std::unique_ptr<T[], FreeDeleter>(p);
+}
+
+// The arrays every benchmark of one element type works on, made once (about 0.2 s) and kept.
+template <class T>
+struct Data {
+    std::unique_ptr<T[], FreeDeleter> x = page_aligned_array<T>(largest_size);
+    std::unique_ptr<T[], FreeDeleter> dy = page_aligned_array<T>(largest_size);
+    std::unique_ptr<T[], FreeDeleter> out = page_aligned_array<T>(largest_size);
+    std::vector<T> weight = std::vector<T>(prelu_channels);
+    std::vector<T> dweight = std::vector<T>(prelu_channels);
+
+    Data() {
+        fill_uniform(x.get(), largest_size, -4, 4, 1);
+        fill_uniform(dy.get(), largest_size, -4, 4, 2);
+        fill_uniform(weight.data(), weight.size(), 0.05, 0.5, 3);
+        std::memset(out.get(), 0, largest_size * sizeof(T));  // fault the pages in now, not in a timed loop
+    }
+
+    static void fill_uniform(T* p, std::size_t n, double low, double high, std::uint64_t seed) {
+        std::mt19937_64 engine(seed);
+        std::uniform_real_distribution<T> distribution(static_cast<T>(low), static_cast<T>(high));
+        for (std::size_t i = 0; i < n; ++i) p[i] = distribution(engine);
+    }
+
+    std::span<const T> cx(std::size_t n) const { return {x.get(), n}; }
+    std::span<const T> cdy(std::size_t n) const { return {dy.get(), n}; }
+    std::span<T> y(std::size_t n) { return {out.get(), n}; }
+};
+
+template <class T>
+Data<T>& data() {
+    static Data<T> instance;
+    return instance;
+}
+
+rectify::ChannelShape nchw(std::size_t n) { return {1, prelu_channels, n / prelu_channels}; }
+rectify::ChannelShape nhwc(std::size_t n) { return {n / prelu_channels, prelu_channels, 1}; }
+
+// The 2R1W baseline; __restrict so that the compiler vectorizes it without a run-time alias check.
+template <class T>
+void multiply(const T* __restrict a, const T* __restrict b, T* __restrict c, std::size_t n) {
+    for (std::size_t i = 0; i < n; ++i) c[i] = a[i] * b[i];
+}
+
+template <class T>
+using Call = void (*)(Data<T>&, std::size_t n);
+
+template <class T>
+struct Case {
+    const char* name;
+    Traffic traffic;
+    Targets float_targets;
+    Call<T> call;             // the timed work
+    Call<T> setup = nullptr;  // untimed, once before the timed loop
+    rectify::ChannelShape (*shape)(std::size_t n) = nullptr;  // PReLU: shown as the label
+};
+
+constexpr double none = rectify_bench::no_target;
+constexpr Targets relu_targets = {1.0, 0.95, 0.95, 0.95};
+constexpr Targets prelu_targets = {0.9, 0.9, 0.95, 0.95};
+constexpr Targets elu_targets = {0.30, 0.36, 0.75, 0.95};
+constexpr Targets silu_targets = {0.24, 0.30, 0.60, 0.95};
+constexpr Targets backward_targets = {0.95, 0.95, 0.95, 0.95};
+// ELU/SiLU backward: PERFORMANCE.md asks 1.3x the best peer's absolute speed below DRAM sizes,
+// which is no ratio to a baseline; only the DRAM target (0.95 of 2R1W) is one.
+constexpr Targets exp_backward_targets = {none, none, none, 0.95};
+constexpr Targets no_targets = {none, none, none, none};
+
+constexpr Traffic forward_traffic = Traffic::one_read_one_write;
+constexpr Traffic backward_traffic = Traffic::two_reads_one_write;
+
+// Every benchmark, in the order they run and appear in the table. The two baselines come first.
+template <class T>
+std::vector<Case<T>> cases() {
+    using D = Data<T>;
+    using std::size_t;
+    return {
+        {"memcpy", forward_traffic, no_targets,
+         [](D& d, size_t n) { std::memcpy(d.out.get(), d.x.get(), n * sizeof(T)); }},
+        {"2R1W", backward_traffic, no_targets,
+         [](D& d, size_t n) { multiply(d.x.get(), d.dy.get(), d.out.get(), n); }},
+
+        {"relu_forward", forward_traffic, relu_targets, [](D& d, size_t n) { rectify::relu(d.cx(n), d.y(n)); }},
+        {"relu_forward_inplace", forward_traffic, relu_targets,
+         [](D& d, size_t n) { rectify::relu(std::span<const T>(d.y(n)), d.y(n)); },
+         [](D& d, size_t n) { std::memcpy(d.out.get(), d.x.get(), n * sizeof(T)); }},
+        {"leaky_relu_forward", forward_traffic, relu_targets,
+         [](D& d, size_t n) { rectify::leaky_relu(d.cx(n), d.y(n), 0.01); }},
+        {"elu_forward", forward_traffic, elu_targets, [](D& d, size_t n) { rectify::elu(d.cx(n), d.y(n), 1.0); }},
+        {"silu_forward", forward_traffic, silu_targets, [](D& d, size_t n) { rectify::silu(d.cx(n), d.y(n)); }},
+        {"prelu_forward_nchw", forward_traffic, prelu_targets,
+         [](D& d, size_t n) { rectify::prelu(d.cx(n), std::span<const T>(d.weight), d.y(n), nchw(n)); }, nullptr,
+         nchw},
+        {"prelu_forward_nhwc", forward_traffic, prelu_targets,
+         [](D& d, size_t n) { rectify::prelu(d.cx(n), std::span<const T>(d.weight), d.y(n), nhwc(n)); }, nullptr,
+         nhwc},
+
+        {"relu_backward", backward_traffic, backward_targets,
+         [](D& d, size_t n) { rectify::relu_backward(d.cx(n), d.cdy(n), d.y(n)); }},
+        {"leaky_relu_backward", backward_traffic, backward_targets,
+         [](D& d, size_t n) { rectify::leaky_relu_backward(d.cx(n), d.cdy(n), d.y(n), 0.01); }},
+        {"elu_backward", backward_traffic, exp_backward_targets,
+         [](D& d, size_t n) { rectify::elu_backward(d.cx(n), d.cdy(n), d.y(n), 1.0); }},
+        {"silu_backward", backward_traffic, exp_backward_targets,
+         [](D& d, size_t n) { rectify::silu_backward(d.cx(n), d.cdy(n), d.y(n)); }},
+        {"prelu_backward_nchw", backward_traffic, backward_targets,
+         [](D& d, size_t n) {
+             rectify::prelu_backward(d.cx(n), std::span<const T>(d.weight), d.cdy(n), d.y(n),
+                                     std::span<T>(d.dweight), nchw(n));
+         },
+         nullptr, nchw},
+        {"prelu_backward_nhwc", backward_traffic, backward_targets,
+         [](D& d, size_t n) {
+             rectify::prelu_backward(d.cx(n), std::span<const T>(d.weight), d.cdy(n), d.y(n),
+                                     std::span<T>(d.dweight), nhwc(n));
+         },
+         nullptr, nhwc},
+    };
+}
+
+template <class T>
+void run_case(benchmark::State& state, const Case<T>& c) {
+    const auto n = static_cast<std::size_t>(state.range(0));
+    Data<T>& d = data<T>();
+    if (c.setup) c.setup(d, n);
+    if (c.shape) {
+        const rectify::ChannelShape s = c.shape(n);
+        state.SetLabel("shape " + std::to_string(s.outer) + "x" + std::to_string(s.channels) + "x" +
+                       std::to_string(s.inner));
+    }
+    benchmark::DoNotOptimize(d.out.get());
+    for (auto _ : state) {
+        c.call(d, n);
+        benchmark::ClobberMemory();
+    }
+    const auto items = static_cast<std::int64_t>(state.iterations()) * static_cast<std::int64_t>(n);
+    state.SetItemsProcessed(items);
+    state.SetBytesProcessed(items * static_cast<std::int64_t>(sizeof(T) * rectify_bench::arrays_moved(c.traffic)));
+}
+
+// --benchmark_filter, applied here rather than by Google Benchmark so that a selected kernel
+// brings its baseline along. Same rules as Google Benchmark 1.7.1: an extended regex searched in
+// the full name, a leading '-' negates it, "" and "all" select everything.
+class Filter {
+public:
+    explicit Filter(std::string spec) {
+        if (!spec.empty() && spec.front() == '-') {
+            negative_ = true;
+            spec.erase(0, 1);
+        }
+        if (spec.empty() || spec == "all") spec = ".";
+        regex_ = std::regex(spec, std::regex::extended);
+    }
+    bool selects(const std::string& name) const { return std::regex_search(name, regex_) != negative_; }
+
+private:
+    std::regex regex_;
+    bool negative_ = false;
+};
+
+template <class T>
+void select(const Filter& filter, std::set<std::string>& selected) {
+    for (const Case<T>& c : cases<T>()) {
+        for (std::size_t size : rectify_bench::sizes) {
+            const std::string name = rectify_bench::run_name(c.name, type_name<T>, size);
+            if (!filter.selects(name)) continue;
+            selected.insert(name);
+            selected.insert(rectify_bench::run_name(rectify_bench::baseline_name(c.traffic), type_name<T>, size));
+        }
+    }
+}
+
+template <class T>
+int register_selected(const std::set<std::string>& selected) {
+    int registered = 0;
+    for (const Case<T>& c : cases<T>()) {
+        benchmark::internal::Benchmark* family = nullptr;
+        for (std::size_t size : rectify_bench::sizes) {
+            if (!selected.count(rectify_bench::run_name(c.name, type_name<T>, size))) continue;
+            if (!family) {
+                const std::string name = std::string(c.name) + "<" + type_name<T> + ">";
+                family = benchmark::RegisterBenchmark(name.c_str(), [c](benchmark::State& state) { run_case(state, c); });
+            }
+            family->Arg(static_cast<std::int64_t>(size));
+            ++registered;
+        }
+    }
+    return registered;
+}
+
+std::vector<rectify_bench::RowSpec> table_rows() {
+    std::vector<rectify_bench::RowSpec> rows;
+    for (const Case<float>& c : cases<float>()) rows.push_back({c.name, c.traffic, c.float_targets});
+    return rows;
+}
+
+bool starts_with(std::string_view text, std::string_view prefix) { return text.substr(0, prefix.size()) == prefix; }
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    // The user's arguments, minus --benchmark_filter (handled here), plus our defaults.
+    std::vector<std::string> args(argv, argv + argc);
+    const char* env_filter = std::getenv("BENCHMARK_FILTER");  // Google Benchmark reads it too
+    std::string filter_spec = env_filter ? env_filter : "";
+    bool given_repetitions = std::getenv("BENCHMARK_REPETITIONS") != nullptr;
+    bool given_min_time = std::getenv("BENCHMARK_MIN_TIME") != nullptr;
+    bool given_aggregates = std::getenv("BENCHMARK_REPORT_AGGREGATES_ONLY") != nullptr ||
+                            std::getenv("BENCHMARK_DISPLAY_AGGREGATES_ONLY") != nullptr;
+    for (auto arg = args.begin() + 1; arg != args.end();) {
+        if (starts_with(*arg, "--benchmark_filter=")) {
+            filter_spec = arg->substr(std::strlen("--benchmark_filter="));
+            arg = args.erase(arg);
+            continue;
+        }
+        given_repetitions |= starts_with(*arg, "--benchmark_repetitions=");
+        given_min_time |= starts_with(*arg, "--benchmark_min_time=");
+        given_aggregates |= starts_with(*arg, "--benchmark_report_aggregates_only=") ||
+                            starts_with(*arg, "--benchmark_display_aggregates_only=");
+        ++arg;
+    }
+    if (!given_repetitions) {
+        args.push_back("--benchmark_repetitions=5");
+        if (!given_aggregates) args.push_back("--benchmark_report_aggregates_only=true");
+    }
+    if (!given_min_time) args.push_back("--benchmark_min_time=0.1");
+    args.push_back("--benchmark_filter=.");  // the selection is made below, by registration
+
+    std::vector<char*> pointers;
+    for (std::string& arg : args) pointers.push_back(arg.data());
+    pointers.push_back(nullptr);
+    int count = static_cast<int>(args.size());
+    benchmark::Initialize(&count, pointers.data());
+    if (benchmark::ReportUnrecognizedArguments(count, pointers.data())) return 1;
+
+    std::set<std::string> selected;
+    try {
+        const Filter filter(filter_spec);
+        select<float>(filter, selected);
+        select<double>(filter, selected);
+    } catch (const std::regex_error& error) {
+        std::fprintf(stderr, "rectify_bench: bad --benchmark_filter '%s': %s\n", filter_spec.c_str(), error.what());
+        return 1;
+    }
+    if (register_selected<float>(selected) + register_selected<double>(selected) == 0) {
+        std::fprintf(stderr, "rectify_bench: no benchmark matches --benchmark_filter='%s'\n", filter_spec.c_str());
+        return 1;
+    }
+
+    benchmark::BenchmarkReporter* display = benchmark::CreateDefaultDisplayReporter();  // owned by the library
+    // Machine-readable formats keep stdout clean: our own lines go to stderr then.
+    std::ostream& text = dynamic_cast<benchmark::ConsoleReporter*>(display) ? std::cout : std::cerr;
+    const std::string simd = std::string(rectify::simd_arch_name()) + ", batch width " +
+                             std::to_string(rectify::simd_width<float>) + " float / " +
+                             std::to_string(rectify::simd_width<double>) + " double";
+    benchmark::AddCustomContext("rectify_simd", simd);
+    text << "rectify SIMD arch: " << simd << std::endl;
+
+    rectify_bench::MedianRecorder recorder(*display);
+    const auto start = std::chrono::steady_clock::now();
+    benchmark::RunSpecifiedBenchmarks(&recorder);
+    const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - start;
+
+    if (!recorder.empty()) {
+        std::cout.flush();
+        text << "\nrectify SIMD arch: " << simd;
+        rectify_bench::print_ratio_table(text, recorder, table_rows(), {"float", "double"});
+        text << "Benchmark time: " << static_cast<int>(elapsed.count() + 0.5) << " s\n";
+    }
+    benchmark::Shutdown();
+    return 0;
+}

@@ -1,0 +1,230 @@
+// The ratio table the benchmark prints at the end: each kernel's throughput divided by the
+// throughput of its baseline (memcpy for forward kernels, 2R1W for backward kernels) of the same
+// element type and size, measured in the same run. Needs Google Benchmark; knows nothing of rectify.
+#pragma once
+
+#include <benchmark/benchmark.h>
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <cstdio>
+#include <limits>
+#include <map>
+#include <optional>
+#include <ostream>
+#include <string>
+#include <vector>
+
+namespace rectify_bench {
+
+inline constexpr std::array<std::size_t, 4> sizes = {4096, 65536, 1048576, 16777216};
+
+// What a kernel moves per element: forward kernels read x and write y (the traffic of a copy),
+// backward kernels read x and dy and write dx (the traffic of c[i] = a[i] * b[i]).
+enum class Traffic { one_read_one_write, two_reads_one_write };
+
+inline const char* baseline_name(Traffic traffic) {
+    return traffic == Traffic::one_read_one_write ? "memcpy" : "2R1W";
+}
+
+inline std::size_t arrays_moved(Traffic traffic) {
+    return traffic == Traffic::one_read_one_write ? 2 : 3;
+}
+
+inline constexpr double no_target = std::numeric_limits<double>::quiet_NaN();
+using Targets = std::array<double, sizes.size()>;  // one minimum ratio per size, NaN = none
+
+// One row of the table: a kernel (or a baseline, whose name is baseline_name(traffic)).
+struct RowSpec {
+    std::string name;
+    Traffic traffic;
+    Targets float_targets;  // PERFORMANCE.md states targets for float only
+};
+
+inline bool is_baseline(const RowSpec& row) { return row.name == baseline_name(row.traffic); }
+
+// "relu_forward<float>/4096": the name Google Benchmark gives the run, and the table's key.
+inline std::string run_name(const std::string& kernel, const char* type, std::size_t size) {
+    return kernel + "<" + type + ">/" + std::to_string(size);
+}
+
+// Forwards everything to the reporter the user asked for (console, json, csv) and keeps, for
+// each benchmark, its median items/s: the "median" aggregate when there were repetitions,
+// otherwise the median of the single runs it saw (one run, or several when aggregates are off).
+class MedianRecorder final : public benchmark::BenchmarkReporter {
+public:
+    explicit MedianRecorder(benchmark::BenchmarkReporter& display) : display_(display) {}
+
+    bool ReportContext(const Context& context) override { return display_.ReportContext(context); }
+
+    void ReportRuns(const std::vector<Run>& runs) override {
+        for (const Run& run : runs) record(run);
+        display_.ReportRuns(runs);
+    }
+
+    void Finalize() override { display_.Finalize(); }
+
+    std::optional<double> items_per_second(const std::string& name) const {
+        if (auto median = medians_.find(name); median != medians_.end()) return median->second;
+        auto singles = singles_.find(name);
+        if (singles == singles_.end() || singles->second.empty()) return std::nullopt;
+        std::vector<double> values = singles->second;
+        std::sort(values.begin(), values.end());
+        const std::size_t half = values.size() / 2;
+        return values.size() % 2 ? values[half] : (values[half - 1] + values[half]) / 2;
+    }
+
+    bool empty() const { return medians_.empty() && singles_.empty(); }
+    std::int64_t repetitions() const { return repetitions_; }
+
+private:
+    void record(const Run& run) {
+        if (run.error_occurred) return;
+        auto items = run.counters.find("items_per_second");
+        if (items == run.counters.end()) return;
+        const std::string name = run.run_name.str();
+        if (run.run_type == Run::RT_Aggregate) {
+            if (run.aggregate_name == "median") medians_[name] = items->second.value;
+        } else {
+            singles_[name].push_back(items->second.value);
+        }
+        repetitions_ = std::max(repetitions_, run.repetitions);
+    }
+
+    benchmark::BenchmarkReporter& display_;
+    std::map<std::string, double> medians_;
+    std::map<std::string, std::vector<double>> singles_;
+    std::int64_t repetitions_ = 1;
+};
+
+namespace detail {
+
+inline std::string format(const char* pattern, double value) {
+    char text[32];
+    std::snprintf(text, sizeof text, pattern, value);
+    return text;
+}
+
+inline std::string rtrim(std::string text) {
+    text.erase(text.find_last_not_of(' ') + 1);
+    return text;
+}
+
+inline std::string pad(std::string text, std::size_t width, bool left = false) {
+    if (text.size() >= width) return text;
+    const std::string fill(width - text.size(), ' ');
+    return left ? text + fill : fill + text;
+}
+
+}  // namespace detail
+
+// Prints the table for `rows` x `types`, only the rows and sizes that ran. Returns the number of
+// targets missed.
+inline int print_ratio_table(std::ostream& out, const MedianRecorder& results,
+                             const std::vector<RowSpec>& rows, const std::vector<const char*>& types) {
+    using detail::format;
+    using detail::pad;
+    using detail::rtrim;
+    constexpr std::size_t name_width = 29;
+    constexpr std::size_t base_width = 7;
+    constexpr double in_place_allowance = 0.95;  // run-to-run noise on this shared machine
+
+    const std::int64_t repetitions = results.repetitions();
+    out << "\nRatio table: kernel throughput / baseline throughput, same element type and size, "
+        << (repetitions > 1 ? "median of " + std::to_string(repetitions) + " repetitions"
+                            : std::string("single run (no repetitions)"))
+        << ".\n"
+        << "  ratio  = items/s of the kernel / items/s of its baseline (memcpy for forward, 2R1W for backward)\n"
+        << "  el/ns  = elements per nanosecond, absolute\n"
+        << "  target = minimum ratio from PERFORMANCE.md (float only); '!' after a ratio marks a miss\n\n";
+
+    std::string header = pad("", name_width, true) + pad("", base_width, true);
+    std::string columns = pad("kernel", name_width, true) + pad("vs", base_width, true);
+    for (std::size_t size : sizes) {
+        header += "| " + pad(std::to_string(size), 19, true);
+        columns += "| ratio   el/ns  tgt ";
+    }
+    out << rtrim(header) << '\n' << rtrim(columns) << '\n';
+
+    std::vector<std::string> misses;
+    int checked = 0;
+    for (const char* type : types) {
+        const bool is_float = std::string(type) == "float";
+        bool printed_any = false;
+        for (const RowSpec& row : rows) {
+            const bool baseline_row = is_baseline(row);
+            std::string line = pad(row.name + "<" + type + ">", name_width, true) +
+                               pad(baseline_row ? "-" : baseline_name(row.traffic), base_width, true);
+            bool ran = false;
+            for (std::size_t s = 0; s < sizes.size(); ++s) {
+                const auto kernel = results.items_per_second(run_name(row.name, type, sizes[s]));
+                if (!kernel) {
+                    line += "|                    ";
+                    continue;
+                }
+                ran = true;
+                const auto base = results.items_per_second(run_name(baseline_name(row.traffic), type, sizes[s]));
+                const double target = is_float && !baseline_row ? row.float_targets[s] : no_target;
+                std::string ratio = "    -";
+                std::string mark = " ";
+                if (base) {
+                    const double value = *kernel / *base;
+                    ratio = format("%5.2f", value);
+                    if (!std::isnan(target)) {
+                        ++checked;
+                        if (value < target) {
+                            mark = "!";
+                            misses.push_back(run_name(row.name, type, sizes[s]) + ": " + format("%.2f", value) +
+                                             " < " + format("%.2f", target));
+                        }
+                    }
+                }
+                line += "| " + ratio + mark + format(" %6.2f", *kernel * 1e-9) +
+                        (std::isnan(target) ? std::string("     ") : format(" %4.2f", target)) + " ";
+            }
+            if (ran) {
+                out << rtrim(line) << '\n';
+                printed_any = true;
+            }
+        }
+        if (printed_any) out << '\n';
+    }
+
+    // In place must not be slower than out of place (PERFORMANCE.md).
+    std::string in_place;
+    for (const char* type : types) {
+        std::string line = pad(std::string("relu_forward_inplace<") + type + ">", name_width, true) +
+                           pad("relu", base_width, true);
+        bool any = false;
+        for (std::size_t size : sizes) {
+            const auto inplace = results.items_per_second(run_name("relu_forward_inplace", type, size));
+            const auto outplace = results.items_per_second(run_name("relu_forward", type, size));
+            if (!inplace || !outplace) {
+                line += "|                    ";
+                continue;
+            }
+            any = true;
+            const double value = *inplace / *outplace;
+            const bool miss = value < in_place_allowance;
+            if (miss)
+                misses.push_back(run_name("relu_forward_inplace", type, size) + ": " + format("%.2f", value) +
+                                 " of out of place < " + format("%.2f", in_place_allowance));
+            ++checked;
+            line += "| " + format("%5.2f", value) + (miss ? "!" : " ") + pad("", 14);
+        }
+        if (any) in_place += rtrim(line) + '\n';
+    }
+    if (!in_place.empty())
+        out << "In place / out of place (relu_forward_inplace / relu_forward; '!' below "
+            << format("%.2f", in_place_allowance) << ", the noise allowance):\n"
+            << in_place << '\n';
+
+    out << "Targets checked: " << checked << ", missed: " << misses.size() << (misses.empty() ? "\n" : ":\n");
+    for (const std::string& miss : misses) out << "  MISS " << miss << '\n';
+    return static_cast<int>(misses.size());
+}
+
+}  // namespace rectify_bench
