@@ -1,0 +1,42 @@
+# Builds and runs the consumer program against rectify (see CMakeLists.txt next to this file).
+# cmake -DMODE=find_package|add_subdirectory -DWORK_DIR=... -DRECTIFY_SOURCE_DIR=...
+#       -DRECTIFY_BINARY_DIR=... -DCONSUMER_SOURCE_DIR=... -DCXX_COMPILER=... -DGENERATOR=...
+#       [-Dxsimd_DIR=...] [-DCONFIG=...] -P run_consumer.cmake
+cmake_minimum_required(VERSION 3.21)
+
+function(run)
+  string(REPLACE ";" " " shown "${ARGV}")
+  message(STATUS "run: ${shown}")
+  execute_process(COMMAND ${ARGV} RESULT_VARIABLE status)
+  if(NOT status EQUAL 0)
+    message(FATAL_ERROR "failed (${status}): ${shown}")
+  endif()
+endfunction()
+
+if(NOT CONFIG)
+  set(CONFIG Release)
+endif()
+file(REMOVE_RECURSE "${WORK_DIR}")
+
+set(configure_args -G "${GENERATOR}" -DCMAKE_CXX_COMPILER=${CXX_COMPILER}
+                   -DCMAKE_BUILD_TYPE=${CONFIG})
+if(xsimd_DIR)
+  list(APPEND configure_args -Dxsimd_DIR=${xsimd_DIR})
+endif()
+
+if(MODE STREQUAL "find_package")
+  set(prefix "${WORK_DIR}/prefix")
+  run(${CMAKE_COMMAND} --install "${RECTIFY_BINARY_DIR}" --config ${CONFIG} --prefix "${prefix}")
+  # Only the fresh prefix: the consumer must not find the source or build tree instead.
+  list(APPEND configure_args -DCMAKE_PREFIX_PATH=${prefix} -DEXPECTED_PREFIX=${prefix}
+                             -DCMAKE_FIND_USE_PACKAGE_REGISTRY=OFF)
+elseif(MODE STREQUAL "add_subdirectory")
+  list(APPEND configure_args -DRECTIFY_SOURCE_DIR=${RECTIFY_SOURCE_DIR})
+else()
+  message(FATAL_ERROR "MODE must be find_package or add_subdirectory, got '${MODE}'")
+endif()
+
+run(${CMAKE_COMMAND} -S "${CONSUMER_SOURCE_DIR}/${MODE}" -B "${WORK_DIR}/build" ${configure_args})
+run(${CMAKE_COMMAND} --build "${WORK_DIR}/build" --config ${CONFIG})
+find_program(app NAMES app PATHS "${WORK_DIR}/build" "${WORK_DIR}/build/${CONFIG}" NO_DEFAULT_PATH REQUIRED)
+run("${app}")
