@@ -1,0 +1,463 @@
+// The shared kernel harness (in the manner of XNNPACK's testers): every activation × element type
+// × direction goes through the same checks:
+//   - every length 0 .. 3·W+1 and every start offset 0 .. W-1 of inputs and outputs (unaligned),
+//     where W is the widest batch any build may use, so each path of the loop (main loop,
+//     one-vector loop, tail) is hit at every alignment;
+//   - outputs poisoned with a recognisable NaN before the call: every element of the result must
+//     be written, and nothing before or past it;
+//   - in place (y aliases x; dx aliases dy), pointer and span forms;
+//   - random inputs mixed with ±0, ±inf, NaN, denormals and the exp overflow/underflow zones.
+// Each element is computed alone first (a call with n = 1); every longer call must reproduce that
+// value bit for bit, whatever its position (the position-independence contract). The lone values
+// are judged against the activation's scalar math: bit for bit for ReLU and Leaky ReLU, within
+// the README's bound of a long double reference for ELU and SiLU (with NaN and inf agreeing
+// exactly with the scalar math). PReLU has its own harness below, against a plain scalar loop.
+#include <rectify/rectify.hpp>
+
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <span>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "support/accuracy_bounds.hpp"
+#include "support/kernel_inputs.hpp"
+#include "support/test_support.hpp"
+
+namespace {
+
+using namespace rectify_test;
+
+// At least 16 lanes, so that the tails of wider ISAs (AVX-512 float) are covered on any machine.
+constexpr std::size_t harness_width =
+    std::max({std::size_t{16}, rectify::simd_width<float>, rectify::simd_width<double>});
+constexpr std::size_t max_length = 3 * harness_width + 1;
+// Room for the largest offset and length, plus a poisoned margin on both sides.
+constexpr std::size_t buffer_size = 2 * harness_width + max_length + harness_width;
+
+// Random input sets per (activation, type, direction).
+constexpr int rounds = 3;
+
+// ---- judging one element ----------------------------------------------------------------------
+
+template <class Act>
+constexpr bool exact_kernel = std::is_same_v<Act, rectify::ReLU> || std::is_same_v<Act, rectify::LeakyReLU>;
+
+template <class T>
+long double exact_forward(const rectify::ELU& act, T x) { return ref_elu(x, static_cast<T>(act.alpha)); }
+template <class T>
+long double exact_forward(const rectify::SiLU&, T x) { return ref_silu(x); }
+template <class T>
+long double exact_backward(const rectify::ELU& act, T x, T dy) { return ref_elu_grad(x, static_cast<T>(act.alpha)) * dy; }
+template <class T>
+long double exact_backward(const rectify::SiLU&, T x, T dy) { return ref_silu_grad(x) * dy; }
+
+// ELU with |alpha| != 1 rounds once more (the product alpha·expm1(x)), which the README's
+// alpha = 1 bound does not include: half an ULP more.
+template <class T>
+double forward_ulp_bound(const rectify::ELU& act) {
+    return bounds::elu_forward_ulp<T>() + (std::fabs(static_cast<T>(act.alpha)) == T(1) ? 0.0 : 0.5);
+}
+template <class T>
+double forward_ulp_bound(const rectify::SiLU&) { return bounds::silu_forward_ulp<T>(); }
+template <class T>
+double backward_c(const rectify::ELU&) { return bounds::elu_backward_c<T>(); }
+template <class T>
+double backward_c(const rectify::SiLU&) { return bounds::silu_backward_c<T>(); }
+
+// NaN where the scalar math gives NaN, the same infinity where it gives one.
+template <class T>
+bool specials_agree(T got, T scalar) {
+    if (std::isnan(got) || std::isnan(scalar)) return std::isnan(got) && std::isnan(scalar);
+    if (std::isinf(got) || std::isinf(scalar)) return got == scalar;
+    return true;
+}
+
+template <class Act, class T>
+bool forward_ok(const Act& act, T x, T got) {
+    const T scalar = act(x);
+    if constexpr (exact_kernel<Act>) {
+        return same_value(got, scalar);
+    } else {
+        if (!specials_agree(got, scalar)) return false;
+        if (std::isnan(got) || std::isinf(got)) return true;
+        return ulp_error(got, exact_forward(act, x)) <= forward_ulp_bound<T>(act);
+    }
+}
+
+template <class Act, class T>
+bool backward_ok(const Act& act, T x, T dy, T got) {
+    const T scalar = act.backward(x, dy);
+    if constexpr (exact_kernel<Act>) {
+        return same_value(got, scalar);
+    } else {
+        if (!specials_agree(got, scalar)) return false;
+        if (std::isnan(got) || std::isinf(got)) return true;
+        const long double exact = exact_backward(act, x, dy);
+        const long double c = backward_c<T>(act);
+        const long double eps = std::numeric_limits<T>::epsilon();
+        const long double bound = c * eps * std::max(std::fabs(exact), std::fabs(static_cast<long double>(dy))) +
+                                  c * std::numeric_limits<T>::denorm_min();
+        return std::fabs(got - exact) <= bound;
+    }
+}
+
+template <class Act>
+std::string describe(const Act&) {
+    if constexpr (std::is_same_v<Act, rectify::ReLU>) return "ReLU";
+    else if constexpr (std::is_same_v<Act, rectify::SiLU>) return "SiLU";
+    else if constexpr (std::is_same_v<Act, rectify::LeakyReLU>) return "LeakyReLU{" + std::to_string(Act{}.negative_slope) + "}";
+    else return "ELU";
+}
+
+// ---- the harness ------------------------------------------------------------------------------
+
+// Checks that buffer `out` holds `expected[i]` at out[start + i] for i < n and is still poisoned
+// everywhere else.
+template <class T>
+void check_output(Failures& f, const std::vector<T>& out, std::size_t start, std::size_t n,
+                  const T* expected, const std::string& where) {
+    for (std::size_t k = 0; k < out.size(); ++k) {
+        if (k >= start && k < start + n) {
+            const T want = expected[k - start];
+            f.check(same_value(out[k], want), [&] {
+                return where + ": element " + std::to_string(k - start) + " is " + show(out[k]) +
+                       ", computed alone it is " + show(want);
+            });
+        } else {
+            f.check(is_poison(out[k]), [&] {
+                return where + ": wrote " + show(out[k]) + " at " +
+                       (k < start ? "-" + std::to_string(start - k) : "+" + std::to_string(k - start)) +
+                       " from the output's start (outside [0, n))";
+            });
+        }
+    }
+}
+
+template <class T>
+std::string call_name(const char* form, std::size_t n, std::size_t in, std::size_t out) {
+    std::ostringstream s;
+    s << form << " n=" << n << " input offset " << in << " output offset " << out;
+    return s.str();
+}
+
+template <class T, class Act>
+void check_forward(const Act& act, std::uint64_t seed) {
+    constexpr std::size_t W = harness_width;
+    InputGenerator<T> gen(seed);
+    std::vector<T> x(buffer_size);
+    for (T& v : x) v = gen();
+    const std::vector<T> x_before = x;
+
+    // Each element computed alone; judged against the scalar math.
+    std::vector<T> alone(buffer_size);
+    Failures judged("forward vs scalar math");
+    for (std::size_t j = 0; j < buffer_size; ++j) {
+        T out = poison<T>();
+        rectify::forward(act, &x[j], &out, 1);
+        alone[j] = out;
+        judged.check(forward_ok(act, x[j], out), [&] {
+            return "x = " + show(x[j]) + ": kernel " + show(out) + ", scalar math " + show(act(x[j]));
+        });
+    }
+    check_no_failures(judged);
+
+    Failures positional("forward, element in an array vs computed alone");
+    std::vector<T> y(buffer_size);
+    for (std::size_t n = 0; n <= max_length; ++n) {
+        for (std::size_t ox = 0; ox < W; ++ox) {
+            for (std::size_t oy = 0; oy < W; ++oy) {
+                std::fill(y.begin(), y.end(), poison<T>());
+                const bool span_form = (n + ox + oy) % 2 == 1;
+                if (span_form) rectify::forward(act, std::span<const T>(&x[ox], n), std::span<T>(&y[oy], n));
+                else rectify::forward(act, x.data() + ox, y.data() + oy, n);
+                check_output(positional, y, oy, n, &alone[ox], call_name<T>(span_form ? "span" : "pointer", n, ox, oy));
+            }
+            // In place: y aliases x.
+            std::fill(y.begin(), y.end(), poison<T>());
+            std::copy_n(&x[ox], n, &y[ox]);
+            const bool span_form = n % 2 == 0;
+            if (span_form) rectify::forward(act, std::span<const T>(&y[ox], n), std::span<T>(&y[ox], n));
+            else rectify::forward(act, y.data() + ox, y.data() + ox, n);
+            check_output(positional, y, ox, n, &alone[ox], call_name<T>(span_form ? "in place, span" : "in place, pointer", n, ox, ox));
+        }
+    }
+    check_no_failures(positional);
+
+    Failures untouched("forward, input modified");
+    for (std::size_t k = 0; k < buffer_size; ++k)
+        untouched.check(std::bit_cast<bits_of<T>>(x[k]) == std::bit_cast<bits_of<T>>(x_before[k]),
+                        [&] { return "x[" + std::to_string(k) + "] changed"; });
+    check_no_failures(untouched);
+}
+
+template <class T, class Act>
+void check_backward(const Act& act, std::uint64_t seed) {
+    constexpr std::size_t W = harness_width;
+    InputGenerator<T> gen(seed);
+    std::vector<T> x(buffer_size), dy(buffer_size);
+    for (std::size_t k = 0; k < buffer_size; ++k) {
+        x[k] = gen();
+        dy[k] = gen.gradient();
+    }
+    // dy_shifted[d][k + d] = dy[k]: dy read at a different alignment than x, same pairs (x[k], dy[k]).
+    std::vector<std::vector<T>> dy_shifted(W, std::vector<T>(buffer_size + W, poison<T>()));
+    for (std::size_t d = 0; d < W; ++d) std::copy(dy.begin(), dy.end(), dy_shifted[d].begin() + d);
+    const std::vector<T> x_before = x;
+    const std::vector<std::vector<T>> dy_before = dy_shifted;
+
+    std::vector<T> alone(buffer_size);
+    Failures judged("backward vs scalar math");
+    for (std::size_t j = 0; j < buffer_size; ++j) {
+        T out = poison<T>();
+        rectify::backward(act, &x[j], &dy[j], &out, 1);
+        alone[j] = out;
+        judged.check(backward_ok(act, x[j], dy[j], out), [&] {
+            return "x = " + show(x[j]) + ", dy = " + show(dy[j]) + ": kernel " + show(out) + ", scalar math " +
+                   show(act.backward(x[j], dy[j]));
+        });
+    }
+    check_no_failures(judged);
+
+    Failures positional("backward, element in an array vs computed alone");
+    std::vector<T> dx(buffer_size);
+    for (std::size_t n = 0; n <= max_length; ++n) {
+        for (std::size_t ox = 0; ox < W; ++ox) {
+            for (std::size_t odx = 0; odx < W; ++odx) {
+                const std::size_t d = (ox + 3 * odx + n) % W;
+                const T* dy_at = dy_shifted[d].data() + d + ox;
+                std::fill(dx.begin(), dx.end(), poison<T>());
+                const bool span_form = (n + ox + odx) % 2 == 1;
+                if (span_form)
+                    rectify::backward(act, std::span<const T>(&x[ox], n), std::span<const T>(dy_at, n),
+                                      std::span<T>(&dx[odx], n));
+                else rectify::backward(act, x.data() + ox, dy_at, dx.data() + odx, n);
+                check_output(positional, dx, odx, n, &alone[ox],
+                             call_name<T>(span_form ? "span" : "pointer", n, ox, odx) + " dy offset " +
+                                 std::to_string(d + ox));
+            }
+            // In place: dx aliases dy.
+            std::fill(dx.begin(), dx.end(), poison<T>());
+            std::copy_n(&dy[ox], n, &dx[ox]);
+            const bool span_form = n % 2 == 0;
+            if (span_form)
+                rectify::backward(act, std::span<const T>(&x[ox], n), std::span<const T>(&dx[ox], n),
+                                  std::span<T>(&dx[ox], n));
+            else rectify::backward(act, x.data() + ox, dx.data() + ox, dx.data() + ox, n);
+            check_output(positional, dx, ox, n, &alone[ox],
+                         call_name<T>(span_form ? "in place, span" : "in place, pointer", n, ox, ox));
+        }
+    }
+    check_no_failures(positional);
+
+    Failures untouched("backward, input modified");
+    for (std::size_t k = 0; k < buffer_size; ++k)
+        untouched.check(std::bit_cast<bits_of<T>>(x[k]) == std::bit_cast<bits_of<T>>(x_before[k]),
+                        [&] { return "x[" + std::to_string(k) + "] changed"; });
+    for (std::size_t d = 0; d < W; ++d)
+        for (std::size_t k = 0; k < dy_shifted[d].size(); ++k)
+            untouched.check(std::bit_cast<bits_of<T>>(dy_shifted[d][k]) == std::bit_cast<bits_of<T>>(dy_before[d][k]),
+                            [&] { return "dy changed"; });
+    check_no_failures(untouched);
+}
+
+template <class T, class Act>
+void run_harness(const Act& act, std::uint64_t seed) {
+    for (int round = 0; round < rounds; ++round) {
+        check_forward<T>(act, seed * 1000 + round);
+        check_backward<T>(act, seed * 1000 + 100 + round);
+    }
+}
+
+}  // namespace
+
+TEST_CASE("harness covers the tails of the widest batch", "[kernels]") {
+    // If a wider ISA arrives, the harness grows with it; 16 keeps AVX-512 float tails covered on
+    // narrower machines too.
+    CHECK(harness_width >= rectify::simd_width<float>);
+    CHECK(harness_width >= rectify::simd_width<double>);
+    CHECK(harness_width >= 16);
+    INFO("simd_arch_name() = " << rectify::simd_arch_name());
+    CHECK(rectify::simd_width<float> >= rectify::simd_width<double>);
+}
+
+TEMPLATE_TEST_CASE("kernel harness: ReLU", "[kernels][relu]", float, double) {
+    run_harness<TestType>(rectify::ReLU{}, 1);
+}
+
+TEMPLATE_TEST_CASE("kernel harness: LeakyReLU", "[kernels][leaky_relu]", float, double) {
+    for (const double slope : {0.01, 0.1, 1.5, -0.5, 0.0}) {
+        DYNAMIC_SECTION("negative_slope " << slope) { run_harness<TestType>(rectify::LeakyReLU{slope}, 2); }
+    }
+}
+
+TEMPLATE_TEST_CASE("kernel harness: ELU", "[kernels][elu]", float, double) {
+    for (const double alpha : {1.0, 0.5, 2.0, -1.0}) {
+        DYNAMIC_SECTION("alpha " << alpha) { run_harness<TestType>(rectify::ELU{alpha}, 3); }
+    }
+}
+
+TEMPLATE_TEST_CASE("kernel harness: SiLU", "[kernels][silu]", float, double) {
+    run_harness<TestType>(rectify::SiLU{}, 4);
+}
+
+// ---- PReLU --------------------------------------------------------------------------------------
+
+namespace {
+
+// The obvious loop over [outer][channels][inner], the definition the kernels must match.
+template <class T>
+struct PreluReference {
+    std::vector<T> y, dx;
+    std::vector<long double> dweight, abs_sum;  // exact sum of x·dy per weight, and of |x·dy|
+    std::vector<std::size_t> terms;             // number of products in each sum
+
+    PreluReference(const T* x, const T* w, std::size_t nw, const T* dy, rectify::ChannelShape s)
+        : y(s.outer * s.channels * s.inner), dx(y.size()), dweight(nw, 0.0L), abs_sum(nw, 0.0L), terms(nw, 0) {
+        for (std::size_t o = 0; o < s.outer; ++o)
+            for (std::size_t c = 0; c < s.channels; ++c)
+                for (std::size_t i = 0; i < s.inner; ++i) {
+                    const std::size_t k = (o * s.channels + c) * s.inner + i;
+                    const std::size_t wi = nw == 1 ? 0 : c;
+                    y[k] = x[k] > 0 ? x[k] : w[wi] * x[k];
+                    dx[k] = x[k] > 0 ? dy[k] : w[wi] * dy[k];
+                    if (!(x[k] > 0)) {
+                        const long double p = static_cast<long double>(x[k]) * dy[k];
+                        dweight[wi] += p;
+                        abs_sum[wi] += std::fabs(p);
+                        ++terms[wi];
+                    }
+                }
+    }
+};
+
+std::string shape_name(rectify::ChannelShape s, std::size_t nw) {
+    std::ostringstream o;
+    o << "shape {" << s.outer << ", " << s.channels << ", " << s.inner << "}, " << nw << " weight(s)";
+    return o.str();
+}
+
+template <class T>
+void check_prelu(rectify::ChannelShape s, std::size_t nw, std::uint64_t seed) {
+    constexpr std::size_t W = harness_width;
+    const std::size_t size = s.outer * s.channels * s.inner;
+    const std::string name = shape_name(s, nw);
+    InputGenerator<T> gen(seed);
+
+    // Inputs at offset W (all kernels read from [W, W + size)); copies at other offsets are made
+    // per call.
+    std::vector<T> x(size), dy(size), w(nw);
+    for (T& v : x) v = gen.coin() ? gen() : gen.moderate();
+    for (T& v : dy) v = gen.moderate();
+    const T slopes[] = {T(0.25), T(0.01), T(-0.5), T(1.5), T(0), -T(0), std::ldexp(T(1), -30)};
+    for (T& v : w) v = gen.coin() ? slopes[std::uniform_int_distribution<std::size_t>(0, std::size(slopes) - 1)(gen.engine())]
+                                  : std::uniform_real_distribution<T>(T(-2), T(2))(gen.engine());
+    const PreluReference<T> ref(x.data(), w.data(), nw, dy.data(), s);
+
+    auto place = [&](const std::vector<T>& v, std::size_t offset) {
+        std::vector<T> b(v.size() + 2 * W + W, poison<T>());
+        std::copy(v.begin(), v.end(), b.begin() + offset);
+        return b;
+    };
+    auto poisoned = [&](std::size_t n) { return std::vector<T>(n + 2 * W + W, poison<T>()); };
+
+    Failures f("prelu " + name);
+    std::vector<T> dweight_first;  // the first call's dweight: every later call must reproduce it bit for bit
+    for (std::size_t ox = 0; ox < W; ++ox) {
+        const std::size_t ow = (ox + 1) % W, oy = (ox * 5 + 3) % W, ody = (ox * 3 + 1) % W, odx = (ox + 7) % W;
+        const std::vector<T> xb = place(x, ox), wb = place(w, ow), dyb = place(dy, ody);
+        const std::span<const T> xs(&xb[ox], size), ws(&wb[ow], nw), dys(&dyb[ody], size);
+
+        // Forward, out of place and in place (y aliases x).
+        std::vector<T> yb = poisoned(size);
+        rectify::prelu(xs, ws, std::span<T>(&yb[oy], size), s);
+        check_output(f, yb, oy, size, ref.y.data(), "prelu, x offset " + std::to_string(ox) + " y offset " + std::to_string(oy));
+        std::vector<T> inplace = poisoned(size);
+        std::copy(x.begin(), x.end(), inplace.begin() + ox);
+        rectify::prelu(std::span<const T>(&inplace[ox], size), ws, std::span<T>(&inplace[ox], size), s);
+        check_output(f, inplace, ox, size, ref.y.data(), "prelu in place, offset " + std::to_string(ox));
+
+        // Backward, out of place and in place (dx aliases dy).
+        std::vector<T> dxb = poisoned(size), dwb = poisoned(nw);
+        const std::size_t odw = (ox + 2) % W;
+        rectify::prelu_backward(xs, ws, dys, std::span<T>(&dxb[odx], size), std::span<T>(&dwb[odw], nw), s);
+        const std::string where = "prelu_backward, x offset " + std::to_string(ox) + " dx offset " + std::to_string(odx);
+        check_output(f, dxb, odx, size, ref.dx.data(), where);
+        const std::vector<T> dweight(dwb.begin() + odw, dwb.begin() + odw + nw);
+        if (dweight_first.empty()) {
+            dweight_first = dweight;
+            for (std::size_t c = 0; c < nw; ++c) {
+                const long double exact = ref.dweight[c];
+                const long double bound = 2.0L * std::numeric_limits<T>::epsilon() * ref.abs_sum[c] +
+                                          ref.terms[c] * static_cast<long double>(std::numeric_limits<T>::denorm_min());
+                const T got = dweight[c];
+                // Beyond T's range the rounded sum is the infinity of its sign.
+                const T rounded = static_cast<T>(exact);
+                const bool ok = std::isnan(exact)   ? std::isnan(got)
+                                : std::isinf(rounded) ? got == rounded
+                                                      : std::isfinite(got) && std::fabs(got - exact) <= bound;
+                f.check(ok, [&] {
+                    return "dweight[" + std::to_string(c) + "] = " + show(got) + ", exact " + show(exact) + ", allowed error " +
+                           show(bound);
+                });
+            }
+        }
+        check_output(f, dwb, odw, nw, dweight_first.data(), where + ", dweight vs the first call");
+
+        std::vector<T> dxi = place(dy, ody), dwi = poisoned(nw);
+        rectify::prelu_backward(xs, ws, std::span<const T>(&dxi[ody], size), std::span<T>(&dxi[ody], size),
+                                std::span<T>(&dwi[odw], nw), s);
+        check_output(f, dxi, ody, size, ref.dx.data(), "prelu_backward in place, dy offset " + std::to_string(ody));
+        check_output(f, dwi, odw, nw, dweight_first.data(), "prelu_backward in place, dweight vs out of place");
+
+        // Inputs untouched.
+        auto same_bits = [](const std::vector<T>& a, const std::vector<T>& b) {
+            return std::equal(a.begin(), a.end(), b.begin(), b.end(),
+                              [](T u, T v) { return std::bit_cast<bits_of<T>>(u) == std::bit_cast<bits_of<T>>(v); });
+        };
+        f.check(same_bits(xb, place(x, ox)) && same_bits(wb, place(w, ow)) && same_bits(dyb, place(dy, ody)),
+                [&] { return "an input was modified, x offset " + std::to_string(ox); });
+    }
+    check_no_failures(f);
+}
+
+}  // namespace
+
+TEMPLATE_TEST_CASE("kernel harness: PReLU, NCHW (inner > 1, one weight per channel)", "[kernels][prelu]", float, double) {
+    constexpr std::size_t W = harness_width;
+    std::uint64_t seed = 10;
+    for (std::size_t outer : {1, 2, 3})
+        for (std::size_t channels : {1, 2, 3, 5})
+            for (std::size_t inner : {std::size_t{2}, std::size_t{3}, W - 1, W, W + 1, 2 * W + 3, 3 * W + 1})
+                check_prelu<TestType>({outer, channels, inner}, channels, ++seed);
+}
+
+TEMPLATE_TEST_CASE("kernel harness: PReLU, channels last (inner == 1, weights vary along the vector)",
+                   "[kernels][prelu]", float, double) {
+    constexpr std::size_t W = harness_width;
+    std::uint64_t seed = 20;
+    for (std::size_t outer : {1, 2, 5})
+        for (std::size_t channels : {std::size_t{1}, std::size_t{2}, std::size_t{3}, W - 1, W, W + 1, 2 * W + 1, 3 * W + 1})
+            check_prelu<TestType>({outer, channels, 1}, channels, ++seed);
+}
+
+TEMPLATE_TEST_CASE("kernel harness: PReLU, one shared weight", "[kernels][prelu]", float, double) {
+    std::uint64_t seed = 30;
+    for (std::size_t length = 0; length <= max_length; ++length) check_prelu<TestType>({1, 1, length}, 1, ++seed);
+    for (rectify::ChannelShape s : {rectify::ChannelShape{2, 3, 5}, rectify::ChannelShape{3, 7, 1},
+                                    rectify::ChannelShape{2, 5, harness_width + 3}})
+        check_prelu<TestType>(s, 1, ++seed);
+}
+
+TEMPLATE_TEST_CASE("kernel harness: PReLU, empty shapes", "[kernels][prelu]", float, double) {
+    check_prelu<TestType>({0, 3, 4}, 3, 40);
+    check_prelu<TestType>({2, 3, 0}, 3, 41);
+    check_prelu<TestType>({2, 3, 0}, 1, 42);
+    check_prelu<TestType>({0, 1, 0}, 1, 43);
+}
