@@ -1,0 +1,72 @@
+// Shared test helpers: value comparison that treats all NaNs as equal, distance in ULPs,
+// and long double references for the activations whose math is not exact.
+#pragma once
+
+#include <bit>
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <type_traits>
+
+namespace rectify_test {
+
+// Same value with the same sign of zero, or both NaN (sign and payload of a NaN are not part
+// of the contract; SEMANTICS.md).
+template <class T>
+bool same_value(T a, T b) {
+    if (std::isnan(a) || std::isnan(b)) return std::isnan(a) && std::isnan(b);
+    return a == b && std::signbit(a) == std::signbit(b);
+}
+
+// Number of representable values of T between a and b (0 when equal; +0 and -0 are 0 apart;
+// two NaNs are 0 apart; NaN against a number is "infinitely" far).
+template <class T>
+std::uint64_t ulp_distance(T a, T b) {
+    using Bits = std::conditional_t<sizeof(T) == 4, std::uint32_t, std::uint64_t>;
+    if (std::isnan(a) || std::isnan(b))
+        return (std::isnan(a) && std::isnan(b)) ? 0 : std::numeric_limits<std::uint64_t>::max();
+    if (a == b) return 0;  // also +0 == -0
+    // Sign-magnitude bits mapped onto a signed line; long double holds 64-bit magnitudes exactly.
+    auto key = [&](T v) -> long double {
+        const Bits bits = std::bit_cast<Bits>(v);
+        const Bits sign = Bits(1) << (sizeof(T) * 8 - 1);
+        const long double mag = static_cast<long double>(bits & ~sign);
+        return (bits & sign) ? -mag : mag;
+    };
+    const long double d = key(a) - key(b);
+    return static_cast<std::uint64_t>(d < 0 ? -d : d);
+}
+
+// Error of `got` against a higher-precision `exact`, in ULPs of T at `exact`. Results in the
+// denormal range are measured in multiples of denorm_min (SEMANTICS.md).
+template <class T>
+long double ulp_error(T got, long double exact) {
+    if (std::isnan(got) || std::isnan(exact)) return (std::isnan(got) && std::isnan(exact)) ? 0.0L : INFINITY;
+    if (std::isinf(exact) || std::isinf(got)) return (got == exact) ? 0.0L : INFINITY;
+    const long double mag = std::fabs(exact);
+    long double ulp;
+    if (mag < static_cast<long double>(std::numeric_limits<T>::min())) {
+        ulp = static_cast<long double>(std::numeric_limits<T>::denorm_min());
+    } else {
+        int e = 0;
+        std::frexp(mag, &e);  // mag in [2^(e-1), 2^e)
+        ulp = std::ldexp(1.0L, e - 1 - (std::numeric_limits<T>::digits - 1));
+    }
+    return std::fabs(static_cast<long double>(got) - exact) / ulp;
+}
+
+// References in long double (64-bit mantissa on x86-64: 11 more bits than double).
+inline long double ref_elu(long double x, long double alpha) { return x > 0 ? x : alpha * std::expm1(x); }
+inline long double ref_elu_grad(long double x, long double alpha) { return x > 0 ? 1.0L : alpha * std::exp(x); }
+inline long double ref_sigmoid(long double x) { return 1.0L / (1.0L + std::exp(-x)); }
+inline long double ref_silu(long double x) {
+    if (std::isinf(x)) return x > 0 ? x : -0.0L;
+    return x * ref_sigmoid(x);
+}
+inline long double ref_silu_grad(long double x) {
+    if (std::isinf(x)) return x > 0 ? 1.0L : 0.0L;
+    const long double s = ref_sigmoid(x);
+    return s * (1.0L + x * ref_sigmoid(-x));
+}
+
+}  // namespace rectify_test
