@@ -30,8 +30,8 @@
 // What is measured
 //   Inputs: x and dy uniform in [-4, 4] from fixed seeds (both signs, so every branch of every
 //   kernel is taken), generated once per element type before any timing, in page-aligned buffers
-//   of 16M elements; a benchmark of size n uses their first n elements. Outputs go to a third
-//   buffer; ClobberMemory after every call keeps the compiler from dropping or merging the stores.
+//   of the largest size selected; a benchmark of size n uses their first n elements. Outputs go
+//   to a third buffer; ClobberMemory after every call keeps the compiler from dropping the stores.
 //   PReLU has 64 channels with one weight each, in (0.05, 0.5):
 //     NCHW: one image of 64 channels, ChannelShape{1, 64, n/64} (8x8, 32x32, 128x128, 512x512 maps);
 //     NHWC: channels last, ChannelShape{n/64, 64, 1}, so the weight changes every element.
@@ -46,6 +46,7 @@
 
 #include "ratio_table.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -65,7 +66,9 @@ namespace {
 using rectify_bench::Targets;
 using rectify_bench::Traffic;
 
-constexpr std::size_t largest_size = rectify_bench::sizes.back();
+// Elements in each shared buffer: the largest size selected (main sets it before anything runs),
+// so that a run of the small sizes does not prepare 16M-element arrays.
+std::size_t buffer_elements = rectify_bench::sizes.back();
 constexpr std::size_t prelu_channels = 64;
 
 template <class T> constexpr const char* type_name = nullptr;
@@ -88,20 +91,20 @@ std::unique_ptr<T[], FreeDeleter> page_aligned_array(std::size_t n) {
     return std::unique_ptr<T[], FreeDeleter>(p);
 }
 
-// The arrays every benchmark of one element type works on, made once (about 0.2 s) and kept.
+// The arrays every benchmark of one element type works on, made once (under a second) and kept.
 template <class T>
 struct Data {
-    std::unique_ptr<T[], FreeDeleter> x = page_aligned_array<T>(largest_size);
-    std::unique_ptr<T[], FreeDeleter> dy = page_aligned_array<T>(largest_size);
-    std::unique_ptr<T[], FreeDeleter> out = page_aligned_array<T>(largest_size);
+    std::unique_ptr<T[], FreeDeleter> x = page_aligned_array<T>(buffer_elements);
+    std::unique_ptr<T[], FreeDeleter> dy = page_aligned_array<T>(buffer_elements);
+    std::unique_ptr<T[], FreeDeleter> out = page_aligned_array<T>(buffer_elements);
     std::vector<T> weight = std::vector<T>(prelu_channels);
     std::vector<T> dweight = std::vector<T>(prelu_channels);
 
     Data() {
-        fill_uniform(x.get(), largest_size, -4, 4, 1);
-        fill_uniform(dy.get(), largest_size, -4, 4, 2);
+        fill_uniform(x.get(), buffer_elements, -4, 4, 1);
+        fill_uniform(dy.get(), buffer_elements, -4, 4, 2);
         fill_uniform(weight.data(), weight.size(), 0.05, 0.5, 3);
-        std::memset(out.get(), 0, largest_size * sizeof(T));  // fault the pages in now, not in a timed loop
+        std::memset(out.get(), 0, buffer_elements * sizeof(T));  // fault the pages in now, not in a timed loop
     }
 
     static void fill_uniform(T* p, std::size_t n, double low, double high, std::uint64_t seed) {
@@ -258,8 +261,10 @@ void select(const Filter& filter, std::set<std::string>& selected) {
     }
 }
 
+// Registers the selected benchmarks of type T; returns how many, and raises `largest` to the
+// largest size among them.
 template <class T>
-int register_selected(const std::set<std::string>& selected) {
+int register_selected(const std::set<std::string>& selected, std::size_t& largest) {
     int registered = 0;
     for (const Case<T>& c : cases<T>()) {
         benchmark::internal::Benchmark* family = nullptr;
@@ -267,10 +272,12 @@ int register_selected(const std::set<std::string>& selected) {
             if (!selected.count(rectify_bench::run_name(c.name, type_name<T>, size))) continue;
             if (!family) {
                 const std::string name = std::string(c.name) + "<" + type_name<T> + ">";
-                family = benchmark::RegisterBenchmark(name.c_str(), [c](benchmark::State& state) { run_case(state, c); });
+                family = benchmark::RegisterBenchmark(name.c_str(),
+                                                      [c](benchmark::State& state) { run_case(state, c); });
             }
             family->Arg(static_cast<std::int64_t>(size));
             ++registered;
+            largest = std::max(largest, size);
         }
     }
     return registered;
@@ -330,10 +337,12 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "rectify_bench: bad --benchmark_filter '%s': %s\n", filter_spec.c_str(), error.what());
         return 1;
     }
-    if (register_selected<float>(selected) + register_selected<double>(selected) == 0) {
+    std::size_t largest = 0;
+    if (register_selected<float>(selected, largest) + register_selected<double>(selected, largest) == 0) {
         std::fprintf(stderr, "rectify_bench: no benchmark matches --benchmark_filter='%s'\n", filter_spec.c_str());
         return 1;
     }
+    buffer_elements = largest;
 
     benchmark::BenchmarkReporter* display = benchmark::CreateDefaultDisplayReporter();  // owned by the library
     // Machine-readable formats keep stdout clean: our own lines go to stderr then.
