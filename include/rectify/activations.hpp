@@ -18,6 +18,7 @@
 
 #include <cmath>
 #include <cstddef>
+#include <limits>
 #include <type_traits>
 
 #if defined(__CUDACC__)
@@ -45,11 +46,11 @@ RECTIFY_HOST_DEVICE inline double expm1(double x) {
     return std::expm1(x);
 #endif
 }
-RECTIFY_HOST_DEVICE inline double log(double x) {
+RECTIFY_HOST_DEVICE inline double fma(double x, double y, double z) {
 #if defined(__CUDA_ARCH__)
-    return ::log(x);
+    return ::fma(x, y, z);
 #else
-    return std::log(x);
+    return std::fma(x, y, z);
 #endif
 }
 
@@ -58,9 +59,24 @@ RECTIFY_HOST_DEVICE inline double silu(double x) {
     // Below about -751.8, x * exp(x) is under half of the smallest denormal: the result is -0.
     // -inf lands here too (x / (1 + exp(-x)) would give -inf / inf = NaN; the limit is -0).
     if (x < -760.0) return -0.0;
-    // exp(-x) overflows for x < -709.78 although x * exp(x) is still representable (a denormal);
-    // there 1 + exp(x) == 1, and -exp(x + log(-x)) rounds once into the denormal range.
-    if (x < -700.0) return -exp(x + log(-x));
+    // exp(-x) overflows for x < -709.78 and exp(x) turns denormal below -708.4, although
+    // x * exp(x) is representable down to -751.8; there 1 + exp(x) == 1.
+    if (x < -700.0) {
+#if !defined(__CUDA_ARCH__)
+        // On the host, where long double has a wider exponent range (x86-64, aarch64), x * exp(x)
+        // in long double rounds once to double.
+        if constexpr (std::numeric_limits<long double>::min_exponent < std::numeric_limits<double>::min_exponent)
+            return static_cast<double>(static_cast<long double>(x) * std::exp(static_cast<long double>(x)));
+#endif
+        // Elsewhere a = exp(x/2) is normal, and x * a * a keeps x * a exactly as p + p_err, so
+        // only the last product rounds (once, into the denormals): within 2*err(exp) + 0.5 ULP.
+        const double a = exp(0.5 * x);
+        const double p = x * a;
+        const double p_err = fma(x, a, -p);
+        return fma(p, a, p_err * a);
+    }
+    // Near 0, 1 + exp(-x) as 2 + expm1(-x): exp(-x)'s rounding error would cost up to 1 ULP.
+    if (x > -1.0 && x < 1.0) return x / (2.0 + expm1(-x));
     return x / (1.0 + exp(-x));  // NaN propagates
 }
 

@@ -92,25 +92,28 @@ struct batch_math<SiLU, T> {
     xsimd::batch<T, A> forward(const xsimd::batch<T, A>& x) const {
         using B = xsimd::batch<T, A>;
         using C = exp_constants<T>;
-        // Below silu_floor the result rounds to -0 (-inf included): compute it at the floor.
-        const B xc = xsimd::select(x < B(C::silu_floor), B(C::silu_floor), x);
-        // e = exp(-|x|) = 2^n * m, with |x| clamped so that n stays in range (+inf included:
-        // exp(-110) is already far below the ULP of 1 + e).
-        const B a = xsimd::select(xsimd::abs(xc) > B(-C::silu_floor), B(-C::silu_floor), xsimd::abs(xc));
-        const auto [n, q] = reduce_exp(-a);
-        const B m = q + B(T(1));
-        const B n_high = xsimd::max(n, B(C::scale_split));  // n is never NaN for non-NaN x
-        const B n_low = n - n_high;
-        const B scale_high = pow2(n_high);
-        const B scale_low = pow2(n_low);
-        const B e = (m * scale_high) * scale_low;
-        const B d = B(T(1)) + e;
-        // x >= 0: x * s(x) = x / (1 + e).
-        const B right = xc / d;
-        // x < 0: x * s(x) = x * e / (1 + e), with e's 2^n applied last: x*m/d * 2^n_high is exact
-        // (normal), the final * 2^n_low rounds once, into the denormals where the result is tiny.
-        const B left = ((xc * m) / d * scale_high) * scale_low;
-        return xsimd::select(xc < B(T(0)), left, right);  // NaN: right = NaN / d
+        const B one(T(1));
+        // silu(x) = x / (1 + exp(-x)), with exp(-x) = 2^k * (1 + q). Beyond |x| = -silu_floor the
+        // result is x (right) or rounds to -0 (left, -inf included): clamp there, keeping NaN.
+        const B limit(-C::silu_floor);
+        const B xc = xsimd::select(x < -limit, -limit, x);
+        const B z = xsimd::select(xc > limit, -limit, -xc);
+        const auto [k, q] = reduce_exp(z);
+        // Right (x >= 0, k <= 0): the denominator 1 + 2^k + 2^k*q rounds once while 1 + 2^k is
+        // exact; below, 2^k is under the ULP of 1 and 1 + q's rounding does not matter.
+        const B s = pow2(xsimd::max(k, B(C::scale_split)));  // k is never NaN for non-NaN x
+        const B right_den = xsimd::select(k < B(T(-C::mantissa_bits)), xsimd::fma(s, q + one, one),
+                                          xsimd::fma(s, q, one + s));
+        const B right = xc / right_den;
+        // Left (x < 0, k >= 0): x / (1 + 2^k (1 + q)) = x / (2^-k + 1 + q) * 2^-k, so exp(-x) never
+        // overflows; 2^-k + 1 is exact while k <= mantissa_bits, else 2^-k only grazes q. The
+        // factor 2^-k goes last, split so that the first product stays normal (exact) and the
+        // second rounds once into the denormals where the result is tiny.
+        const B k_high = xsimd::min(k, B(-C::scale_split));
+        const B t = pow2(-k_high);
+        const B left_den = xsimd::select(k > B(T(C::mantissa_bits)), one + (q + t), (one + t) + q);
+        const B left = (xc / left_den * t) * pow2(k_high - k);
+        return xsimd::select(xc < B(T(0)), left, right);  // NaN: right = NaN / den
     }
 
     template <class A>

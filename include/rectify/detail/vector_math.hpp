@@ -86,13 +86,18 @@ inline exp_reduced<T, A> reduce_exp(const xsimd::batch<T, A>& x) {
     using C = exp_constants<T>;
     const B magic(C::round_magic);
     const B n = (x * B(C::log2e) + magic) - magic;
-    B r = xsimd::fnma(n, B(C::ln2_hi), x);  // exact: n*ln2_hi is exact and close to x
-    r = xsimd::fnma(n, B(C::ln2_lo), r);
+    const B r_hi = xsimd::fnma(n, B(C::ln2_hi), x);  // exact: n*ln2_hi is exact and close to x
+    const B t = n * B(-C::ln2_lo);                    // tiny: its own rounding is negligible
+    const B r = r_hi + t;
+    // The rounding error of r (Fast2Sum: |r_hi| >= |t| but where r is so small that it does not
+    // matter) would otherwise cost up to half an ULP of r, amplified by exp(r) <= 1.42.
+    const B r_err = (r_hi - r) + t;
     constexpr std::size_t degree = sizeof(C::taylor) / sizeof(C::taylor[0]);
     B p(C::taylor[degree - 1]);
     for (std::size_t k = degree - 1; k-- > 0;) p = xsimd::fma(p, r, B(C::taylor[k]));
-    // r + r^2 * p: the leading r is added last, so small r keeps full relative accuracy.
-    return {n, xsimd::fma(r * r, p, r)};
+    // expm1(r + r_err) = r + r^2*p(r) + r_err*(1 + r) + ...: the small terms are summed first and
+    // the leading r is added last, in one rounding, so small r keeps full relative accuracy.
+    return {n, r + xsimd::fma(r * r, p, xsimd::fma(r_err, r, r_err))};
 }
 
 // 2^n for integral n within the normal exponent range, built in the exponent bits.
