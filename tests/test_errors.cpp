@@ -1,0 +1,445 @@
+// Every bad input the checked (span and range) entry points must reject: std::invalid_argument
+// whose message starts with the function's full name ("rectify::relu: ") and contains the
+// offending sizes as decimal numbers (for a partial overlap no size is at fault, so only the
+// name is required), and nothing written to any output. Each output starts
+// as a sentinel and is compared afterwards. Each rejection has a valid neighbour that must
+// not throw, so a function that rejects everything fails too.
+#include <rectify/rectify.hpp>
+
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <cctype>
+#include <cstddef>
+#include <functional>
+#include <initializer_list>
+#include <limits>
+#include <span>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace {
+
+template <class T>
+constexpr T sentinel = T(-7777.25);
+
+template <class T>
+std::vector<T> sentinels(std::size_t n) {
+    return std::vector<T>(n, sentinel<T>);
+}
+
+template <class T>
+bool untouched(std::span<const T> output) {
+    return std::ranges::all_of(output, [](T v) { return v == sentinel<T>; });
+}
+
+// Inputs with both signs, so every activation has something to write.
+template <class T>
+std::vector<T> inputs(std::size_t n) {
+    std::vector<T> v(n);
+    for (std::size_t i = 0; i < n; ++i) v[i] = static_cast<T>(i % 2 == 0 ? -1.5 * double(i + 1) : double(i));
+    return v;
+}
+
+// Whether `n` appears in `message` as a whole decimal number (so 4 is not found in "14").
+bool mentions(const std::string& message, std::size_t n) {
+    const std::string wanted = std::to_string(n);
+    for (std::size_t i = 0; i < message.size();) {
+        if (!std::isdigit(static_cast<unsigned char>(message[i]))) {
+            ++i;
+            continue;
+        }
+        std::size_t end = i;
+        while (end < message.size() && std::isdigit(static_cast<unsigned char>(message[end]))) ++end;
+        if (message.compare(i, end - i, wanted) == 0 && end - i == wanted.size()) return true;
+        i = end;
+    }
+    return false;
+}
+
+// Runs `call`, which must throw std::invalid_argument whose message starts with
+// "<function>: " and mentions every number of `sizes`. Returns the message ("" if none).
+template <class Call>
+std::string check_rejected(Call&& call, const std::string& function, std::initializer_list<std::size_t> sizes) {
+    try {
+        call();
+    } catch (const std::invalid_argument& e) {
+        const std::string message = e.what();
+        INFO("message: \"" << message << '"');
+        CHECK(message.starts_with(function + ": "));
+        for (const std::size_t n : sizes) {
+            INFO("the message should contain " << n);
+            CHECK(mentions(message, n));
+        }
+        return message;
+    }
+    FAIL_CHECK(function << " did not throw std::invalid_argument");
+    return "";
+}
+
+// Every checked element-wise forward: the generic forward with each activation and the named
+// shorthands, with the name its message must start with.
+template <class T>
+struct ForwardFunction {
+    std::string name;
+    std::string activation;
+    std::function<void(std::span<const T>, std::span<T>)> call;
+};
+
+template <class T>
+std::vector<ForwardFunction<T>> every_forward() {
+    using X = std::span<const T>;
+    using Y = std::span<T>;
+    return {
+        {"rectify::forward", "ReLU", [](X x, Y y) { rectify::forward(rectify::ReLU{}, x, y); }},
+        {"rectify::forward", "LeakyReLU", [](X x, Y y) { rectify::forward(rectify::LeakyReLU{0.2}, x, y); }},
+        {"rectify::forward", "ELU", [](X x, Y y) { rectify::forward(rectify::ELU{0.5}, x, y); }},
+        {"rectify::forward", "SiLU", [](X x, Y y) { rectify::forward(rectify::SiLU{}, x, y); }},
+        {"rectify::relu", "ReLU", [](X x, Y y) { rectify::relu(x, y); }},
+        {"rectify::leaky_relu", "LeakyReLU", [](X x, Y y) { rectify::leaky_relu(x, y, 0.2); }},
+        {"rectify::elu", "ELU", [](X x, Y y) { rectify::elu(x, y, 0.5); }},
+        {"rectify::silu", "SiLU", [](X x, Y y) { rectify::silu(x, y); }},
+    };
+}
+
+template <class T>
+struct BackwardFunction {
+    std::string name;
+    std::string activation;
+    std::function<void(std::span<const T>, std::span<const T>, std::span<T>)> call;
+};
+
+template <class T>
+std::vector<BackwardFunction<T>> every_backward() {
+    using X = std::span<const T>;
+    using DX = std::span<T>;
+    return {
+        {"rectify::backward", "ReLU", [](X x, X dy, DX dx) { rectify::backward(rectify::ReLU{}, x, dy, dx); }},
+        {"rectify::backward", "LeakyReLU",
+         [](X x, X dy, DX dx) { rectify::backward(rectify::LeakyReLU{0.2}, x, dy, dx); }},
+        {"rectify::backward", "ELU", [](X x, X dy, DX dx) { rectify::backward(rectify::ELU{0.5}, x, dy, dx); }},
+        {"rectify::backward", "SiLU", [](X x, X dy, DX dx) { rectify::backward(rectify::SiLU{}, x, dy, dx); }},
+        {"rectify::relu_backward", "ReLU", [](X x, X dy, DX dx) { rectify::relu_backward(x, dy, dx); }},
+        {"rectify::leaky_relu_backward", "LeakyReLU",
+         [](X x, X dy, DX dx) { rectify::leaky_relu_backward(x, dy, dx, 0.2); }},
+        {"rectify::elu_backward", "ELU", [](X x, X dy, DX dx) { rectify::elu_backward(x, dy, dx, 0.5); }},
+        {"rectify::silu_backward", "SiLU", [](X x, X dy, DX dx) { rectify::silu_backward(x, dy, dx); }},
+    };
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------------------------------------
+// Element-wise kernels
+// ---------------------------------------------------------------------------------------------
+
+TEMPLATE_TEST_CASE("errors: forward with x and y of different sizes", "[errors]", float, double) {
+    using T = TestType;
+    for (const auto& f : every_forward<T>()) {
+        INFO(f.name << " with " << f.activation);
+        for (const auto& [x_size, y_size] : {std::pair{5, 4}, std::pair{5, 6}, std::pair{0, 3}, std::pair{67, 66}}) {
+            const auto x = inputs<T>(x_size);
+            auto y = sentinels<T>(y_size);
+            check_rejected([&] { f.call(x, y); }, f.name, {std::size_t(x_size), std::size_t(y_size)});
+            CHECK(untouched<T>(y));
+        }
+        const auto x = inputs<T>(5);
+        auto y = sentinels<T>(5);
+        CHECK_NOTHROW(f.call(x, y));
+    }
+}
+
+TEMPLATE_TEST_CASE("errors: backward with x, dy and dx of different sizes", "[errors]", float, double) {
+    using T = TestType;
+    struct Sizes {
+        std::size_t x, dy, dx;
+        std::size_t odd_one_out;  // the size that differs from x's
+    };
+    for (const auto& f : every_backward<T>()) {
+        INFO(f.name << " with " << f.activation);
+        for (const Sizes s : {Sizes{5, 4, 5, 4}, Sizes{5, 6, 5, 6}, Sizes{5, 5, 4, 4}, Sizes{5, 5, 6, 6},
+                              Sizes{0, 0, 2, 2}, Sizes{67, 67, 66, 66}}) {
+            INFO("x, dy, dx sizes " << s.x << ", " << s.dy << ", " << s.dx);
+            const auto x = inputs<T>(s.x);
+            const auto dy = inputs<T>(s.dy);
+            auto dx = sentinels<T>(s.dx);
+            check_rejected([&] { f.call(x, dy, dx); }, f.name, {s.x, s.odd_one_out});
+            CHECK(untouched<T>(dx));
+        }
+        const auto x = inputs<T>(5);
+        auto dx = sentinels<T>(5);
+        CHECK_NOTHROW(f.call(x, x, dx));
+    }
+}
+
+TEMPLATE_TEST_CASE("errors: the contiguous-range overloads check sizes too", "[errors]", float, double) {
+    using T = TestType;
+    const std::vector<T> x = inputs<T>(5);
+    std::vector<T> y = sentinels<T>(4);
+    check_rejected([&] { rectify::relu(x, y); }, "rectify::relu", {5, 4});
+    check_rejected([&] { rectify::forward(rectify::SiLU{}, x, y); }, "rectify::forward", {5, 4});
+    check_rejected([&] { rectify::elu_backward(x, x, y); }, "rectify::elu_backward", {5, 4});
+    check_rejected([&] { rectify::backward(rectify::LeakyReLU{}, x, x, y); }, "rectify::backward", {5, 4});
+    CHECK(untouched<T>(y));
+}
+
+TEMPLATE_TEST_CASE("errors: forward output overlapping its input partially; in place is allowed", "[errors]",
+                   float, double) {
+    using T = TestType;
+    constexpr std::size_t n = 8;
+    const std::vector<T> original = inputs<T>(24);
+    for (const auto& f : every_forward<T>()) {
+        INFO(f.name << " with " << f.activation);
+        std::vector<T> buffer = original;
+        const auto at = [&](std::size_t start) { return std::span<T>(buffer).subspan(start, n); };
+        std::vector<T> expected = sentinels<T>(n);
+        f.call(std::span<const T>(original).subspan(0, n), expected);
+
+        // x at 0, y at 2 (y starts inside x); x at 4, y at 1 (y ends inside x); x at 0, y at 7
+        // (they share one element).
+        for (const auto& [x_start, y_start] : {std::pair{0, 2}, std::pair{4, 1}, std::pair{0, 7}}) {
+            INFO("x at " << x_start << ", y at " << y_start << ", " << n << " elements each");
+            check_rejected([&] { f.call(at(x_start), at(y_start)); }, f.name, {});
+            CHECK(buffer == original);
+        }
+
+        {
+            INFO("y right after x does not overlap");
+            CHECK_NOTHROW(f.call(at(0), at(n)));
+            CHECK(std::ranges::equal(at(n), expected));
+        }
+        {
+            INFO("y is x: in place");
+            buffer = original;
+            CHECK_NOTHROW(f.call(at(0), at(0)));
+            CHECK(std::ranges::equal(at(0), expected));
+        }
+    }
+}
+
+TEMPLATE_TEST_CASE("errors: dx overlapping x or dy partially; dx aliasing dy is allowed", "[errors]", float,
+                   double) {
+    using T = TestType;
+    constexpr std::size_t n = 8;
+    const std::vector<T> original = inputs<T>(24);
+    const std::vector<T> x_storage = inputs<T>(n);
+    const std::vector<T> dy_storage = inputs<T>(n);
+    const std::span<const T> separate_x(x_storage);
+    const std::span<const T> separate_dy(dy_storage);
+    for (const auto& f : every_backward<T>()) {
+        INFO(f.name << " with " << f.activation);
+        std::vector<T> buffer = original;
+        const auto at = [&](std::size_t start) { return std::span<T>(buffer).subspan(start, n); };
+
+        for (const auto& [dy_start, dx_start] : {std::pair{0, 3}, std::pair{5, 0}}) {
+            INFO("dy at " << dy_start << ", dx at " << dx_start << " of one buffer, " << n << " elements each");
+            check_rejected([&] { f.call(separate_x, at(dy_start), at(dx_start)); }, f.name, {});
+            CHECK(buffer == original);
+        }
+        for (const auto& [x_start, dx_start] : {std::pair{0, 5}, std::pair{2, 1}}) {
+            INFO("x at " << x_start << ", dx at " << dx_start << " of one buffer, " << n << " elements each");
+            check_rejected([&] { f.call(at(x_start), separate_dy, at(dx_start)); }, f.name, {});
+            CHECK(buffer == original);
+        }
+
+        INFO("dx is dy: in place");
+        std::vector<T> expected = sentinels<T>(n);
+        f.call(separate_x, std::span<const T>(original).subspan(0, n), expected);
+        CHECK_NOTHROW(f.call(separate_x, at(0), at(0)));
+        CHECK(std::ranges::equal(at(0), expected));
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// PReLU
+// ---------------------------------------------------------------------------------------------
+
+namespace {
+
+// A valid PReLU call on [N, C, H*W] = [2, 3, 2] that each section below breaks in one way.
+template <class T>
+struct PreluCall {
+    rectify::ChannelShape shape{2, 3, 2};
+    std::vector<T> x = inputs<T>(12);
+    std::vector<T> weight{T(0.25), T(-0.5), T(1.5)};
+    std::vector<T> y = sentinels<T>(12);
+    std::vector<T> dy = inputs<T>(12);
+    std::vector<T> dx = sentinels<T>(12);
+    std::vector<T> dweight = sentinels<T>(3);
+
+    void forward() { rectify::prelu(x, weight, y, shape); }
+    void backward() { rectify::prelu_backward(x, weight, dy, dx, dweight, shape); }
+    bool outputs_untouched() const { return untouched<T>(y) && untouched<T>(dx) && untouched<T>(dweight); }
+
+    // Every buffer resized to `size` elements and `weights` weights (the shape is left alone).
+    void resize(std::size_t size, std::size_t weights) {
+        x = inputs<T>(size);
+        dy = inputs<T>(size);
+        y = sentinels<T>(size);
+        dx = sentinels<T>(size);
+        weight.assign(weights, T(0.25));
+        dweight = sentinels<T>(weights);
+    }
+};
+
+constexpr std::size_t two_to_the(int n) { return std::size_t{1} << n; }
+
+}  // namespace
+
+TEMPLATE_TEST_CASE("errors: prelu and prelu_backward reject bad weights, shapes and sizes", "[errors][prelu]",
+                   float, double) {
+    using T = TestType;
+    PreluCall<T> call;
+
+    SECTION("the valid call is accepted, with one weight per channel or one shared weight") {
+        CHECK_NOTHROW(call.forward());
+        CHECK_NOTHROW(call.backward());
+        call.weight = {T(0.25)};
+        call.dweight = sentinels<T>(1);
+        CHECK_NOTHROW(call.forward());
+        CHECK_NOTHROW(call.backward());
+    }
+    SECTION("weight.size() neither 1 nor channels") {
+        for (const std::size_t weights : {0, 2, 4, 12}) {
+            INFO(weights << " weights for 3 channels");
+            call.weight.assign(weights, T(0.25));
+            call.dweight = sentinels<T>(weights);
+            check_rejected([&] { call.forward(); }, "rectify::prelu", {weights, 3});
+            check_rejected([&] { call.backward(); }, "rectify::prelu_backward", {weights, 3});
+            CHECK(call.outputs_untouched());
+        }
+    }
+    SECTION("a shape that does not cover x") {
+        // x has 12 elements; these shapes cover 18, 9 and 60.
+        for (const rectify::ChannelShape s : {rectify::ChannelShape{2, 3, 3}, rectify::ChannelShape{1, 3, 3},
+                                              rectify::ChannelShape{4, 3, 5}}) {
+            const std::size_t covered = s.outer * s.channels * s.inner;
+            INFO("shape {" << s.outer << ", " << s.channels << ", " << s.inner << "} for " << call.x.size()
+                           << " elements");
+            call.shape = s;
+            for (const auto& [function, run] :
+                 {std::pair<std::string, std::function<void()>>{"rectify::prelu", [&] { call.forward(); }},
+                  std::pair<std::string, std::function<void()>>{"rectify::prelu_backward",
+                                                                [&] { call.backward(); }}}) {
+                const std::string message = check_rejected(run, function, {call.x.size()});
+                INFO("message: \"" << message << "\" should give the shape or the size it covers");
+                CHECK((mentions(message, covered) ||
+                       (mentions(message, s.outer) && mentions(message, s.channels) && mentions(message, s.inner))));
+            }
+            CHECK(call.outputs_untouched());
+        }
+    }
+    SECTION("a shape whose product overflows size_t, even when it wraps around to x.size()") {
+        // (2^63 + 3) * 2 * 1 wraps to 6, and 2^32 * 2^31 * 2 wraps to 0.
+        const std::size_t huge = two_to_the(63) + 3;
+        static_assert(std::numeric_limits<std::size_t>::digits == 64, "the wrap-around values assume 64 bits");
+
+        call.resize(6, 1);
+        call.shape = {huge, 2, 1};
+        check_rejected([&] { call.forward(); }, "rectify::prelu", {huge});
+        check_rejected([&] { call.backward(); }, "rectify::prelu_backward", {huge});
+        CHECK(call.outputs_untouched());
+
+        call.resize(0, 1);
+        call.shape = {two_to_the(32), two_to_the(31), 2};
+        check_rejected([&] { call.forward(); }, "rectify::prelu", {two_to_the(32), two_to_the(31)});
+        check_rejected([&] { call.backward(); }, "rectify::prelu_backward", {two_to_the(32), two_to_the(31)});
+        CHECK(call.outputs_untouched());
+    }
+    SECTION("y of another size than x") {
+        call.y = sentinels<T>(11);
+        check_rejected([&] { call.forward(); }, "rectify::prelu", {12, 11});
+        call.y = sentinels<T>(13);
+        check_rejected([&] { call.forward(); }, "rectify::prelu", {12, 13});
+        CHECK(call.outputs_untouched());
+    }
+    SECTION("dy of another size than x") {
+        call.dy = inputs<T>(13);
+        check_rejected([&] { call.backward(); }, "rectify::prelu_backward", {12, 13});
+        CHECK(call.outputs_untouched());
+    }
+    SECTION("dx of another size than x") {
+        call.dx = sentinels<T>(11);
+        check_rejected([&] { call.backward(); }, "rectify::prelu_backward", {12, 11});
+        CHECK(call.outputs_untouched());
+    }
+    SECTION("dweight of another size than weight") {
+        call.dweight = sentinels<T>(2);
+        check_rejected([&] { call.backward(); }, "rectify::prelu_backward", {2, 3});
+        call.dweight = sentinels<T>(1);
+        check_rejected([&] { call.backward(); }, "rectify::prelu_backward", {1, 3});
+        call.weight = {T(0.25)};
+        call.dweight = sentinels<T>(3);
+        check_rejected([&] { call.backward(); }, "rectify::prelu_backward", {3, 1});
+        CHECK(call.outputs_untouched());
+    }
+}
+
+TEMPLATE_TEST_CASE("errors: prelu outputs overlapping an input partially; in place is allowed",
+                   "[errors][prelu]", float, double) {
+    using T = TestType;
+    constexpr std::size_t n = 12;
+    const rectify::ChannelShape shape{2, 3, 2};
+    const std::vector<T> original = inputs<T>(40);
+    std::vector<T> buffer = original;
+    const auto at = [&](std::size_t start) { return std::span<T>(buffer).subspan(start, n); };
+    const auto three_at = [&](std::size_t start) { return std::span<T>(buffer).subspan(start, 3); };
+    const std::vector<T> weight_storage{T(0.25), T(-0.5), T(1.5)};
+    const std::vector<T> dy_storage = inputs<T>(n);
+    const std::span<const T> weight(weight_storage);
+    const std::span<const T> separate_dy(dy_storage);
+    std::vector<T> separate_dweight = sentinels<T>(3);
+    std::vector<T> separate_dx = sentinels<T>(n);
+
+    SECTION("prelu: y starts inside x") {
+        check_rejected([&] { rectify::prelu(std::span<const T>(at(0)), weight, at(3), shape); }, "rectify::prelu", {});
+        CHECK(buffer == original);
+    }
+    SECTION("prelu: y ends inside x") {
+        check_rejected([&] { rectify::prelu(std::span<const T>(at(5)), weight, at(0), shape); }, "rectify::prelu", {});
+        CHECK(buffer == original);
+    }
+    SECTION("prelu: y overlaps the weights") {
+        check_rejected([&] { rectify::prelu(std::span<const T>(at(20)), std::span<const T>(three_at(0)), at(1), shape); },
+                       "rectify::prelu", {});
+        CHECK(buffer == original);
+    }
+    SECTION("prelu: y is x, in place") {
+        std::vector<T> expected = sentinels<T>(n);
+        rectify::prelu(std::span<const T>(original).subspan(0, n), weight, std::span<T>(expected), shape);
+        CHECK_NOTHROW(rectify::prelu(std::span<const T>(at(0)), weight, at(0), shape));
+        CHECK(std::ranges::equal(at(0), expected));
+    }
+    SECTION("prelu_backward: dx starts inside dy") {
+        check_rejected(
+            [&] { rectify::prelu_backward(separate_dy, weight, std::span<const T>(at(0)), at(4), std::span<T>(separate_dweight), shape); },
+            "rectify::prelu_backward", {});
+        CHECK(buffer == original);
+        CHECK(untouched<T>(separate_dweight));
+    }
+    SECTION("prelu_backward: dx ends inside x") {
+        check_rejected(
+            [&] { rectify::prelu_backward(std::span<const T>(at(7)), weight, separate_dy, at(0), std::span<T>(separate_dweight), shape); },
+            "rectify::prelu_backward", {});
+        CHECK(buffer == original);
+        CHECK(untouched<T>(separate_dweight));
+    }
+    SECTION("prelu_backward: dweight inside x") {
+        check_rejected(
+            [&] { rectify::prelu_backward(std::span<const T>(at(0)), weight, separate_dy, std::span<T>(separate_dx), three_at(2), shape); },
+            "rectify::prelu_backward", {});
+        CHECK(buffer == original);
+        CHECK(untouched<T>(separate_dx));
+    }
+    SECTION("prelu_backward: dx is dy, in place") {
+        std::vector<T> expected_dx = sentinels<T>(n);
+        std::vector<T> expected_dweight = sentinels<T>(3);
+        rectify::prelu_backward(separate_dy, weight, std::span<const T>(original).subspan(0, n),
+                                std::span<T>(expected_dx), std::span<T>(expected_dweight), shape);
+        CHECK_NOTHROW(rectify::prelu_backward(separate_dy, weight, std::span<const T>(at(0)), at(0),
+                                              std::span<T>(separate_dweight), shape));
+        CHECK(std::ranges::equal(at(0), expected_dx));
+        CHECK(separate_dweight == expected_dweight);
+    }
+}
