@@ -10,7 +10,18 @@
 #include <cstddef>
 
 #if !defined(RECTIFY_NO_SIMD)
+// GCC 12's AVX-512 intrinsics (_mm512_undefined_*) trigger -Wuninitialized and
+// -Wmaybe-uninitialized false positives wherever they are inlined (GCC bug 105593). The warning is
+// attributed to the intrinsic headers' own lines, so it is silenced for those lines only.
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wuninitialized"
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
 #include <xsimd/xsimd.hpp>
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic pop
+#endif
 #endif
 
 #if !defined(RECTIFY_NO_SIMD) && !defined(XSIMD_NO_SUPPORTED_ARCHITECTURE)

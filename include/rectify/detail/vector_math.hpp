@@ -107,8 +107,8 @@ inline xsimd::batch<T, A> pow2(const xsimd::batch<T, A>& n) {
     using U = xsimd::batch<typename C::bits_type, A>;
     // After adding round_magic, the low mantissa bits hold n (two's complement, modulo the
     // mantissa); adding the bias and shifting pushes everything above the exponent field out.
-    const U bits = xsimd::bitwise_cast<U>(n + xsimd::batch<T, A>(C::round_magic));
-    return xsimd::bitwise_cast<xsimd::batch<T, A>>((bits + U(C::exponent_bias)) << C::mantissa_bits);
+    const U bits = xsimd::bitwise_cast<U>(n + xsimd::batch<T, A>(C::round_magic)) + U(C::exponent_bias);
+    return xsimd::bitwise_cast<xsimd::batch<T, A>>(bits << C::mantissa_bits);
 }
 
 // expm1(x) for x <= 0 (and NaN, which propagates). Within about 1 ULP.
