@@ -122,6 +122,69 @@ private:
     std::vector<T> specials_;
 };
 
+// The special values plus a grid over the exp zones (steps of 1/4 around each centre, both signs)
+// and a few powers of two: inputs for tests that try every pair (x, dy).
+template <class T>
+std::vector<T> special_grid() {
+    std::vector<T> v = special_values<T>();
+    for (T c : exp_zone_centres<T>())
+        for (int k = -12; k <= 12; ++k) {
+            v.push_back(c + T(k) / 4);
+            v.push_back(-(c + T(k) / 4));
+        }
+    for (T e : {T(-100), T(-30), T(-1), T(1), T(30), T(100)}) {
+        v.push_back(std::ldexp(T(1.5), static_cast<int>(e)));
+        v.push_back(-std::ldexp(T(1.5), static_cast<int>(e)));
+    }
+    return v;
+}
+
+// PReLU's definition as the obvious loop over x viewed as [outer][channels][inner]: y, dx and the
+// exact dweight (long double sums), for comparison with the kernels.
+template <class T>
+struct PreluReference {
+    std::vector<T> y, dx;
+    std::vector<long double> dweight, abs_sum;  // exact sum of x·dy per weight, and of |x·dy|
+    std::vector<std::size_t> terms;             // number of products in each sum
+
+    PreluReference(const T* x, const T* w, std::size_t nw, const T* dy, std::size_t outer, std::size_t channels,
+                   std::size_t inner)
+        : y(outer * channels * inner), dx(y.size()), dweight(nw, 0.0L), abs_sum(nw, 0.0L), terms(nw, 0) {
+        for (std::size_t o = 0; o < outer; ++o)
+            for (std::size_t c = 0; c < channels; ++c)
+                for (std::size_t i = 0; i < inner; ++i) {
+                    const std::size_t k = (o * channels + c) * inner + i;
+                    const std::size_t wi = nw == 1 ? 0 : c;
+                    y[k] = x[k] > 0 ? x[k] : w[wi] * x[k];
+                    dx[k] = x[k] > 0 ? dy[k] : w[wi] * dy[k];
+                    if (!(x[k] > 0)) {
+                        // The contract accumulates in double: a product beyond double's range is
+                        // that infinity (only possible for T = double).
+                        long double p = static_cast<long double>(x[k]) * dy[k];
+                        if (std::isinf(static_cast<double>(p))) p = static_cast<double>(p);
+                        dweight[wi] += p;
+                        abs_sum[wi] += std::fabs(p);
+                        ++terms[wi];
+                    }
+                }
+    }
+
+    // The contract (SEMANTICS.md): within 2·eps·Σ|x·dy| of the exact sum. Added: one denorm_min per
+    // product, the resolution of products and sums that fall into the denormals.
+    long double dweight_bound(std::size_t c) const {
+        return 2.0L * std::numeric_limits<T>::epsilon() * abs_sum[c] +
+               terms[c] * static_cast<long double>(std::numeric_limits<T>::denorm_min());
+    }
+    bool dweight_ok(std::size_t c, T got) const {
+        const long double exact = dweight[c];
+        // Beyond T's range the rounded sum is the infinity of its sign.
+        const T rounded = static_cast<T>(exact);
+        if (std::isnan(exact)) return std::isnan(got);
+        if (std::isinf(rounded)) return got == rounded;
+        return std::isfinite(got) && std::fabs(got - exact) <= dweight_bound(c);
+    }
+};
+
 }  // namespace rectify_test
 
 #include <catch2/catch.hpp>
