@@ -778,6 +778,15 @@ TEMPLATE_TEST_CASE("PReLU weight gradient: dweight[c] = sum of x * dy where !(x 
         CHECK(std::isnan(dweight[1]));
         CHECK(dweight[2] == T(-4));
     }
+    SECTION("an infinite x * dy makes its channel's sum infinite, not NaN") {
+        // [N, C] = [2, 2]; channel 0: -inf·2 + -1·1 = -inf; channel 1: -2·-inf + -1·1 = +inf.
+        const Layout layout{"[2, 2]", {2, 2, 1}, 2};
+        const std::vector<T> x{-infinity<T>, T(-2), T(-1), T(-1)};
+        const std::vector<T> dy{T(2), -infinity<T>, T(1), T(1)};
+        const auto [dx, dweight] = run_prelu_backward(layout, x, prelu_weights<T>(2), dy);
+        CHECK(same_value(dweight[0], -infinity<T>));
+        CHECK(same_value(dweight[1], infinity<T>));
+    }
     SECTION("bit-identical from run to run") {
         const Layout layout{"NCHW {5, 3, 1001}", {5, 3, 1001}, 3};
         const auto x = grid_values<T>(layout.size(), 3);
