@@ -465,3 +465,38 @@ TEMPLATE_TEST_CASE("kernel harness: PReLU, empty shapes", "[kernels][prelu]", fl
     check_prelu<TestType>({2, 3, 0}, 1, 42);
     check_prelu<TestType>({0, 1, 0}, 1, 43);
 }
+
+TEST_CASE("PReLU dweight (float): products beyond float's range still sum exactly (accumulated in double)",
+          "[kernels][prelu]") {
+    // x·dy = ∓1e40 does not fit in a float, but the contract sums in double: the products cancel to 0
+    // for every channel. Lengths put the products in the vector body and in the tail.
+    for (const std::size_t repeat : {std::size_t{1}, std::size_t{8}, harness_width + 1}) {
+        const std::size_t n = 2 * repeat;
+        std::vector<float> x(n, -1e20f), dy(n), dx(n), w1{0.25f}, dw1(1);
+        for (std::size_t i = 0; i < n; ++i) dy[i] = i % 2 == 0 ? 1e20f : -1e20f;
+        rectify::prelu_backward(x, w1, dy, dx, dw1, {1, 1, n});
+        INFO("shared weight, " << n << " elements: dweight " << dw1[0]);
+        CHECK(dw1[0] == 0.0f);
+
+        // Channels last {2, channels, 1}: channel c sees +1e40 in row 0 and -1e40 in row 1.
+        const std::size_t channels = repeat;
+        std::vector<float> xr(2 * channels, -1e20f), dyr(2 * channels), dxr(2 * channels), w(channels, 0.25f),
+            dw(channels);
+        for (std::size_t c = 0; c < channels; ++c) {
+            dyr[c] = -1e20f;
+            dyr[channels + c] = 1e20f;
+        }
+        rectify::prelu_backward(xr, w, dyr, dxr, dw, {2, channels, 1});
+        for (std::size_t c = 0; c < channels; ++c) {
+            INFO("channels last, channel " << c << " of " << channels << ": dweight " << dw[c]);
+            CHECK(dw[c] == 0.0f);
+        }
+        // NCHW {1, 2, n}: the same products, along the inner dimension of each channel.
+        std::vector<float> xn(2 * n, -1e20f), dyn(2 * n), dxn(2 * n), w2{0.25f, -0.5f}, dw2(2);
+        for (std::size_t i = 0; i < 2 * n; ++i) dyn[i] = i % 2 == 0 ? 1e20f : -1e20f;
+        rectify::prelu_backward(xn, w2, dyn, dxn, dw2, {1, 2, n});
+        INFO("NCHW {1, 2, " << n << "}: dweight " << dw2[0] << ", " << dw2[1]);
+        CHECK(dw2[0] == 0.0f);
+        CHECK(dw2[1] == 0.0f);
+    }
+}

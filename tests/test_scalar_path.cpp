@@ -156,3 +156,17 @@ TEMPLATE_TEST_CASE("scalar path: prelu and prelu_backward match their definition
         }
     }
 }
+
+TEST_CASE("scalar path: PReLU dweight (float) sums products beyond float's range in double", "[scalar][prelu]") {
+    // x·dy = ∓1e40 does not fit in a float; summed in double (the contract) they cancel to 0.
+    std::vector<float> x(4, -1e20f), dy{1e20f, -1e20f, -1e20f, 1e20f}, dx(4), w1{0.25f}, dw1(1), w2{0.25f, 0.5f}, dw2(2);
+    rectify::prelu_backward(x, w1, dy, dx, dw1, {1, 1, 4});
+    CHECK(dw1[0] == 0.0f);
+    rectify::prelu_backward(x, w2, dy, dx, dw2, {1, 2, 2});  // NCHW: each channel gets +1e40 and -1e40
+    CHECK(dw2[0] == 0.0f);
+    CHECK(dw2[1] == 0.0f);
+    const std::vector<float> dy_rows{1e20f, -1e20f, -1e20f, 1e20f};
+    rectify::prelu_backward(x, w2, dy_rows, dx, dw2, {2, 2, 1});  // channels last: rows cancel
+    CHECK(dw2[0] == 0.0f);
+    CHECK(dw2[1] == 0.0f);
+}
