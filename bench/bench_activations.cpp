@@ -14,15 +14,20 @@
 //   between machines and runs; absolute numbers move with the load of the machine.
 //   Sizes and caches: 4K elements are 16 KiB of float, 64K 256 KiB, 1M 4 MiB, 16M 64 MiB (twice
 //   that for double), so the four sizes walk through L1/L2, L2, L3 and DRAM. Times are CPU time.
+//   Noise: on a CPU with a 32 KiB L1D (Zen 3), a 4K float forward kernel's input plus output fill
+//   the whole L1, so (most likely) where a few other lines such as the stack land decides whether
+//   it runs from L1 or partly from L2: memcpy and kernels alike come out at either ~20 or ~12
+//   el/ns from one process to the next. Judge 4K float ratios over several runs; 64K and up repeat within ~10 %.
 //
 // Running
-//   rectify_bench                          everything, 5 repetitions, medians (about 2-3 minutes)
+//   rectify_bench                          everything, 5 repetitions, medians (90 s on a quiet
+//                                          2-core Zen 3, up to 3 minutes while others compile)
 //   rectify_bench --benchmark_filter=relu --benchmark_min_time=0.05      a subset, quickly
 //   rectify_bench --benchmark_filter='/4096$' --benchmark_min_time=0.01  the CI smoke run
 //   rectify_bench --benchmark_repetitions=1                               one run each, no medians
 // Defaults this program adds unless you pass the flag yourself: --benchmark_repetitions=5
-// --benchmark_report_aggregates_only=true --benchmark_min_time=0.1 (0.1 s per repetition keeps the
-// whole default run under about 3 minutes on a 2-core machine).
+// --benchmark_report_aggregates_only=true --benchmark_min_time=0.1 (0.1 s of CPU time per
+// repetition, not Google Benchmark's 0.5 s, keeps the whole default run near 90 s).
 // --benchmark_filter selects kernels as usual (a regex, or '-regex' to exclude), and the baselines
 // a selected kernel is compared with always run too (memcpy or 2R1W of the same type and size),
 // so every printed ratio has its denominator. Filtering for a baseline alone runs just it.
@@ -37,7 +42,7 @@
 //     NHWC: channels last, ChannelShape{n/64, 64, 1}, so the weight changes every element.
 //   prelu_backward also computes dweight (64 sums), as a training step does.
 //   relu_forward_inplace runs y = relu(y) on a copy of x: after the first call the data are
-//   non-negative, which does not change the cost of a branch-free max, and shows that in place is
+//   non-negative, which does not change the cost of a branch-free select, and shows that in place is
 //   not slower than out of place (its own line under the table).
 
 #include <rectify/rectify.hpp>
