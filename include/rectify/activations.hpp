@@ -54,6 +54,15 @@ RECTIFY_HOST_DEVICE inline double fma(double x, double y, double z) {
 #endif
 }
 
+// Where ELU's and SiLU's gradients stop being computed: for x below -gradient_flush_limit<T>
+// (float: -87, where exp(x) turns denormal; double: -708) exp(x) counts as 0, so ELU's dx is
+// dy * alpha * 0 and SiLU's is dy * 0; above +gradient_flush_limit<T> SiLU's gradient is 1. The
+// exact values there are below eps * |dy| (within the gradient bound), and the scalar math and
+// the vector kernels flush at the same point, so they agree on every input, NaN and inf included
+// (an infinite dy there gives NaN, as 0 * inf).
+template <class T>
+inline constexpr double gradient_flush_limit = sizeof(T) <= 4 ? 87.0 : 708.0;
+
 // x * sigmoid(x) in double, accurate over the whole range.
 RECTIFY_HOST_DEVICE inline double silu(double x) {
     // Below about -751.8, x * exp(x) is under half of the smallest denormal: the result is -0.
@@ -61,13 +70,16 @@ RECTIFY_HOST_DEVICE inline double silu(double x) {
     if (x < -760.0) return -0.0;
     // exp(-x) overflows for x < -709.78 and exp(x) turns denormal below -708.4, although
     // x * exp(x) is representable down to -751.8; there 1 + exp(x) == 1.
-    if (x < -700.0) {
 #if !defined(__CUDA_ARCH__)
-        // On the host, where long double has a wider exponent range (x86-64, aarch64), x * exp(x)
-        // in long double rounds once to double.
-        if constexpr (std::numeric_limits<long double>::min_exponent < std::numeric_limits<double>::min_exponent)
-            return static_cast<double>(static_cast<long double>(x) * std::exp(static_cast<long double>(x)));
+    // On the host, where long double is wider (x86-64, aarch64), x / (1 + exp(-x)) in long double
+    // rounds once to double: within half an ULP but for rare near-ties, over the whole range.
+    if constexpr (std::numeric_limits<long double>::digits > std::numeric_limits<double>::digits &&
+                  std::numeric_limits<long double>::max_exponent > std::numeric_limits<double>::max_exponent) {
+        const long double xl = x;
+        return static_cast<double>(xl / (1.0L + std::exp(-xl)));  // NaN propagates
+    }
 #endif
+    if (x < -700.0) {
         // Elsewhere a = exp(x/2) is normal, and x * a * a keeps x * a exactly as p + p_err, so
         // only the last product rounds (once, into the denormals): within 2*err(exp) + 0.5 ULP.
         const double a = exp(0.5 * x);
@@ -84,9 +96,9 @@ RECTIFY_HOST_DEVICE inline double silu(double x) {
 // for large x. With e = exp(-|x|) and d = 1 + e:
 //   x >= 0: s = 1/d, s(-x) = e/d  ->  (d + x*e) / d^2
 //   x <  0: s = e/d, s(-x) = 1/d  ->  e * (d + x) / d^2
-RECTIFY_HOST_DEVICE inline double silu_grad(double x) {
-    if (x > 800.0) return 1.0;   // +inf too: 1 - s(x) underflows; x * 0 would be NaN at +inf
-    if (x < -800.0) return 0.0;  // -inf too: |x * exp(x)| < 1e-300, far below eps * |dy|
+RECTIFY_HOST_DEVICE inline double silu_grad(double x, double limit) {
+    if (x > limit) return 1.0;   // +inf too: x * s(-x) would be inf * 0
+    if (x < -limit) return 0.0;  // -inf too
     const double e = exp(-(x < 0 ? -x : x));
     const double d = 1.0 + e;
     if (x >= 0) return (d + x * e) / (d * d);
@@ -145,10 +157,13 @@ struct ELU {
     RECTIFY_HOST_DEVICE T backward(T x, T dy) const {
         static_assert(std::is_floating_point_v<T>, "rectify::ELU needs a floating-point type");
         // The gradient at 0 is alpha * dy; at NaN it is NaN (exp(NaN)), on every path.
+        // exp(x) counts as 0 below -gradient_flush_limit<T> (see there).
+        const double e = x < static_cast<T>(-scalar_math::gradient_flush_limit<T>)
+                             ? 0.0
+                             : scalar_math::exp(static_cast<double>(x));
         return x > T(0) ? dy
                         : static_cast<T>(static_cast<double>(dy) *
-                                         static_cast<double>(static_cast<T>(alpha)) *
-                                         scalar_math::exp(static_cast<double>(x)));
+                                         static_cast<double>(static_cast<T>(alpha)) * e);
     }
 };
 
@@ -164,7 +179,8 @@ struct SiLU {
     RECTIFY_HOST_DEVICE T backward(T x, T dy) const {
         static_assert(std::is_floating_point_v<T>, "rectify::SiLU needs a floating-point type");
         // dx(+inf) = dy, dx(-inf) = 0 * dy, dx(NaN) = NaN; the gradient at 0 is 0.5 * dy.
-        return static_cast<T>(static_cast<double>(dy) * scalar_math::silu_grad(static_cast<double>(x)));
+        return static_cast<T>(static_cast<double>(dy) *
+                              scalar_math::silu_grad(static_cast<double>(x), scalar_math::gradient_flush_limit<T>));
     }
 };
 

@@ -120,17 +120,21 @@ struct batch_math<SiLU, T> {
     xsimd::batch<T, A> backward(const xsimd::batch<T, A>& x, const xsimd::batch<T, A>& dy) const {
         using B = xsimd::batch<T, A>;
         using C = exp_constants<T>;
-        // Beyond |x| = -exp_floor the gradient is 1 (right) or below eps (left) to within T's
-        // precision; clamping keeps x * e finite at ±inf (inf * 0 would be NaN). NaN stays NaN.
+        // Beyond the flush limit the gradient is exactly 1 (right) or 0 (left), as in the scalar
+        // math (activations.hpp, gradient_flush_limit); x is clamped so that x * e stays finite.
+        // NaN stays NaN.
         const B limit(-C::exp_floor);
-        const B xc = xsimd::select(x > limit, limit, xsimd::select(x < -limit, -limit, x));
+        const auto above = x > limit;
+        const auto below = x < -limit;
+        const B xc = xsimd::select(above, limit, xsimd::select(below, -limit, x));
         const B e = exp_nonpositive_flushed(-xsimd::abs(xc));
         const B d = B(T(1)) + e;
         const B d2 = d * d;
         // s * (1 + x * s(-x)) without the cancellation of 1 - s (activations.hpp, silu_grad):
         const B right = (d + xc * e) / d2;
         const B left = e * (d + xc) / d2;
-        return dy * xsimd::select(xc < B(T(0)), left, right);
+        const B grad = xsimd::select(above, B(T(1)), xsimd::select(below, B(T(0)), xsimd::select(xc < B(T(0)), left, right)));
+        return dy * grad;
     }
 };
 

@@ -8,12 +8,14 @@
 // weights vary along the vector and are loaded like a second input).
 //
 // The weight gradient dweight[c] = sum of x*dy over the elements of channel c with !(x > 0) is
-// summed in a fixed order — four compensated (Neumaier) accumulators per lane, folded lane by
-// lane into a double compensated sum per channel — so it is bit-identical from run to run, and
-// within 2*eps*sum|x*dy| of the exact sum: each product rounds once (eps/2 * sum|x*dy|), the
-// compensated sums add about eps/2 * |sum| plus terms of order n*eps^2.
+// summed in a fixed order, in double — four compensated (Neumaier) accumulators per lane, folded
+// into a double compensated sum per channel — so it is bit-identical from run to run, and within
+// 2*eps*sum|x*dy| of the exact sum: for double each product rounds once (eps/2 * sum|x*dy|) and the
+// compensated sums add about eps/2 * |sum| plus terms of order n*eps^2; for float the products
+// are exact in double and only the final rounding to float counts.
 #pragma once
 
+#include <algorithm>
 #include <cmath>
 #include <cstddef>
 #include <vector>
@@ -65,65 +67,88 @@ struct channel_sum {
     }
 };
 
-// The masked product that dweight sums: x*dy where !(x > 0) (NaN x included), else 0.
+// dweight is summed in double lanes: for float the products x*dy are exact there (and cannot
+// overflow), for double each rounds once.
 #if RECTIFY_DETAIL_SIMD
-template <class T, class A>
-inline xsimd::batch<T, A> weight_grad_term(const xsimd::batch<T, A>& x, const xsimd::batch<T, A>& dy) {
-    using B = xsimd::batch<T, A>;
-    return xsimd::select(x > B(T(0)), B(T(0)), x * dy);
-}
-#endif
+using sum_batch = batch<double>;
 template <class T>
-inline T weight_grad_term(T x, T dy) {
-    return x > T(0) ? T(0) : x * dy;
+inline sum_batch load_wide(const T* p) {
+    return sum_batch::load_unaligned(p);  // float -> double converts
 }
+inline sum_batch weight_grad_term(const sum_batch& x, const sum_batch& dy) {
+    return xsimd::select(x > sum_batch(0.0), sum_batch(0.0), x * dy);
+}
+#else
+using sum_batch = double;
+template <class T>
+inline sum_batch load_wide(const T* p) {
+    return static_cast<double>(*p);
+}
+inline double weight_grad_term(double x, double dy) { return x > 0.0 ? 0.0 : x * dy; }
+#endif
+inline constexpr std::size_t sum_lanes = lanes<double>;
 
-// Four lane-wise compensated sums used round-robin, in the fixed order transform() calls its op.
-template <class T>
-struct run_accumulator {
-#if RECTIFY_DETAIL_SIMD
-    using V = batch<T>;
-#else
-    using V = T;
-#endif
-    compensated_sum<V> parts[4] = {compensated_sum<V>(V(T(0))), compensated_sum<V>(V(T(0))),
-                                   compensated_sum<V>(V(T(0))), compensated_sum<V>(V(T(0)))};
+// Four lane-wise compensated sums used round-robin (independent additions), in a fixed order.
+struct lane_sums {
+    compensated_sum<sum_batch> parts[4] = {compensated_sum<sum_batch>(sum_batch(0.0)),
+                                           compensated_sum<sum_batch>(sum_batch(0.0)),
+                                           compensated_sum<sum_batch>(sum_batch(0.0)),
+                                           compensated_sum<sum_batch>(sum_batch(0.0))};
     unsigned next = 0;
-    void add(const V& v) { parts[next++ & 3u].add(v); }
-    void fold_into(channel_sum& channel) const {
-        for (const auto& part : parts) {
-            alignas(64) T sums[lanes<T>];
-            alignas(64) T comps[lanes<T>];
-#if RECTIFY_DETAIL_SIMD
-            part.sum.store_unaligned(sums);
-            part.comp.store_unaligned(comps);
-#else
-            sums[0] = part.sum;
-            comps[0] = part.comp;
-#endif
-            for (std::size_t l = 0; l < lanes<T>; ++l) channel.add_lane(sums[l], comps[l]);
+    void add(const sum_batch& v) { parts[next++ & 3u].add(v); }
+
+    // Sums of x*dy over !(x > 0), for n elements.
+    template <class T>
+    void add_terms(const T* x, const T* dy, std::size_t n) {
+        std::size_t i = 0;
+        for (; i + sum_lanes <= n; i += sum_lanes) add(weight_grad_term(load_wide(x + i), load_wide(dy + i)));
+        if (i < n) {
+            T x_tail[sum_lanes] = {};  // zeros: 0 * 0 adds nothing
+            T dy_tail[sum_lanes] = {};
+            std::copy(x + i, x + n, x_tail);
+            std::copy(dy + i, dy + n, dy_tail);
+            add(weight_grad_term(load_wide(x_tail), load_wide(dy_tail)));
         }
+    }
+
+    void fold_into(channel_sum& channel) const {
+        // The four parts first, lane by lane (their compensations simply add), then the lanes.
+        compensated_sum<sum_batch> total = parts[0];
+        for (int k = 1; k < 4; ++k) {
+            total.add(parts[k].sum);
+            total.comp += parts[k].comp;
+        }
+        double sums[sum_lanes];
+        double comps[sum_lanes];
+#if RECTIFY_DETAIL_SIMD
+        total.sum.store_unaligned(sums);
+        total.comp.store_unaligned(comps);
+#else
+        sums[0] = total.sum;
+        comps[0] = total.comp;
+#endif
+        for (std::size_t l = 0; l < sum_lanes; ++l) channel.add_lane(sums[l], comps[l]);
     }
 };
 
 // dx = x > 0 ? dy : slope*dy over one run, adding the run's weight-gradient terms to `channel`.
-// Each op call reads its loaded x and dy before the result is stored, so dx may alias dy.
+// Blocks small enough to stay in L1 are summed first and then written, so dx may alias dy.
 template <class T>
 inline void prelu_backward_run(const T* x, const T* dy, T* dx, std::size_t n, T slope, channel_sum& channel) {
-    run_accumulator<T> acc;
+    constexpr std::size_t block = 2048;  // a multiple of every batch width: tails only at the end
+    lane_sums acc;
 #if RECTIFY_DETAIL_SIMD
     const batch<T> s(slope);
-    transform(n, dx, [&](const batch<T>& xv, const batch<T>& g) {
-        acc.add(weight_grad_term(xv, g));
-        return leaky_backward(xv, g, s);
-    }, x, dy);
+    const auto op = [&s](const batch<T>& xv, const batch<T>& g) { return leaky_backward(xv, g, s); };
 #else
     const LeakyReLU act{static_cast<double>(slope)};
-    transform(n, dx, [&](T xv, T g) {
-        acc.add(weight_grad_term(xv, g));
-        return act.backward(xv, g);
-    }, x, dy);
+    const auto op = [&act](T xv, T g) { return act.backward(xv, g); };
 #endif
+    for (std::size_t b = 0; b < n; b += block) {
+        const std::size_t len = std::min(block, n - b);
+        acc.add_terms(x + b, dy + b, len);
+        transform(len, dx + b, op, x + b, dy + b);
+    }
     acc.fold_into(channel);
 }
 
@@ -162,37 +187,37 @@ inline void prelu_backward(const T* x, const T* weight, std::size_t weight_size,
         prelu_backward_run(x, dy, dx, s.outer * channels * s.inner, weight[0], total);
         dweight[0] = total.value<T>();
     } else if (s.inner == 1) {
-        // Channels last: per-channel lane accumulators along the row. Each row is first summed
-        // (it is still in cache when dx is written next), so that dx may alias dy.
-        constexpr std::size_t W = lanes<T>;
+        // Channels last: per-channel compensated sums along the row, in double lanes. Each row is
+        // summed first (it is still in cache when dx is written next), so that dx may alias dy.
+        constexpr std::size_t W = sum_lanes;
         const std::size_t padded = (channels + W - 1) / W * W;
-        std::vector<T> sums(padded, T(0)), comps(padded, T(0)), x_tail(W), dy_tail(W);
+        std::vector<double> sums(padded, 0.0), comps(padded, 0.0);
         const std::size_t body = channels / W * W;
         for (std::size_t o = 0; o < s.outer; ++o) {
             const T* xr = x + o * channels;
             const T* dyr = dy + o * channels;
             const auto accumulate = [&](std::size_t j, const T* xs, const T* dys) {
 #if RECTIFY_DETAIL_SIMD
-                compensated_sum<batch<T>> acc(batch<T>::load_unaligned(sums.data() + j));
-                acc.comp = batch<T>::load_unaligned(comps.data() + j);
-                acc.add(weight_grad_term(batch<T>::load_unaligned(xs), batch<T>::load_unaligned(dys)));
+                compensated_sum<sum_batch> acc(sum_batch::load_unaligned(sums.data() + j));
+                acc.comp = sum_batch::load_unaligned(comps.data() + j);
+                acc.add(weight_grad_term(load_wide(xs), load_wide(dys)));
                 acc.sum.store_unaligned(sums.data() + j);
                 acc.comp.store_unaligned(comps.data() + j);
 #else
-                compensated_sum<T> acc(sums[j]);
+                compensated_sum<double> acc(sums[j]);
                 acc.comp = comps[j];
-                acc.add(weight_grad_term(*xs, *dys));
+                acc.add(weight_grad_term(load_wide(xs), load_wide(dys)));
                 sums[j] = acc.sum;
                 comps[j] = acc.comp;
 #endif
             };
             for (std::size_t j = 0; j < body; j += W) accumulate(j, xr + j, dyr + j);
             if (body < channels) {
-                std::fill(x_tail.begin(), x_tail.end(), T(0));  // 0 * 0 adds nothing
-                std::fill(dy_tail.begin(), dy_tail.end(), T(0));
-                std::copy(xr + body, xr + channels, x_tail.begin());
-                std::copy(dyr + body, dyr + channels, dy_tail.begin());
-                accumulate(body, x_tail.data(), dy_tail.data());
+                T x_tail[W] = {};  // zeros: 0 * 0 adds nothing
+                T dy_tail[W] = {};
+                std::copy(xr + body, xr + channels, x_tail);
+                std::copy(dyr + body, dyr + channels, dy_tail);
+                accumulate(body, x_tail, dy_tail);
             }
 #if RECTIFY_DETAIL_SIMD
             transform(channels, dx + o * channels, [](const batch<T>& xv, const batch<T>& g, const batch<T>& w) {

@@ -10,6 +10,7 @@
 // the polynomial's truncation error is below 0.02 ULP; the reconstruction adds one rounding.
 #pragma once
 
+#include "../activations.hpp"
 #include "simd.hpp"
 
 #if RECTIFY_DETAIL_SIMD
@@ -42,8 +43,8 @@ struct exp_constants<float> {
     static constexpr float expm1_floor = -30.0f;
     // 2^n - 1 is exact while n >= -(digits): there expm1 = 2^n*q + (2^n - 1) rounds once.
     static constexpr int expm1_exact_shift = -24;
-    // exp(x) below this is denormal; the exp used for gradients returns 0 there (far below eps*|dy|).
-    static constexpr float exp_floor = -87.0f;
+    // The exp used for gradients returns 0 below this, as the scalar math does (activations.hpp).
+    static constexpr float exp_floor = static_cast<float>(-scalar_math::gradient_flush_limit<float>);
     // silu(x) = x*exp(x)/(1+exp(x)) rounds to -0 below about -108.6; clamping at -110 keeps n >= -159.
     static constexpr float silu_floor = -110.0f;
     // 2^n for n < scale_split is applied as 2^scale_split * 2^(n - scale_split): the first factor
@@ -68,7 +69,7 @@ struct exp_constants<double> {
                                         1.0 / 39916800,   1.0 / 479001600,   1.0 / 6227020800};
     static constexpr double expm1_floor = -60.0;  // expm1 rounds to -1 below -37.43; n >= -87
     static constexpr int expm1_exact_shift = -53;
-    static constexpr double exp_floor = -708.0;
+    static constexpr double exp_floor = -scalar_math::gradient_flush_limit<double>;
     static constexpr double silu_floor = -760.0;  // silu rounds to -0 below about -751.8
     static constexpr double scale_split = -1000.0;
 };
