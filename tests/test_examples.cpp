@@ -9,6 +9,7 @@
 #include <array>
 #include <limits>
 #include <span>
+#include <stdexcept>
 #include <vector>
 
 namespace {
@@ -186,4 +187,23 @@ TEMPLATE_TEST_CASE("example: prelu([-4, 2]) with nn.PReLU's initial weight 0.25 
         rectify::prelu(x, weight, y, rectify::ChannelShape{1, 2, 1});
         CHECK(y == expected);
     }
+}
+
+// API.md's signatures name the element type as a template parameter; spelling it out must
+// work with containers as well as spans, and give the same values.
+TEST_CASE("explicit element type: forward<Act, T>, backward<Act, T>, prelu<T>, prelu_backward<T>") {
+    std::vector<float> x = {-4.0f, 2.0f}, w = {0.25f}, dy = {1.0f, 1.0f};
+    std::vector<float> y(2), dx(2), dw(1);
+    rectify::forward<rectify::LeakyReLU, float>(rectify::LeakyReLU{0.1}, x, y);
+    CHECK(y == std::vector<float>{-0.4f, 2.0f});
+    rectify::backward<rectify::ReLU, float>(rectify::ReLU{}, x, dy, dx);
+    CHECK(dx == std::vector<float>{0.0f, 1.0f});
+    rectify::prelu<float>(x, w, y, {1, 1, 2});
+    CHECK(y == std::vector<float>{-1.0f, 2.0f});
+    rectify::prelu_backward<float>(x, w, dy, dx, dw, {1, 1, 2});
+    CHECK(dx == std::vector<float>{0.25f, 1.0f});
+    CHECK(dw[0] == -4.0f);
+    std::vector<float> too_short(1);
+    const auto relu_into_too_short = [&] { rectify::forward<rectify::ReLU, float>(rectify::ReLU{}, x, too_short); };
+    CHECK_THROWS_AS(relu_into_too_short(), std::invalid_argument);
 }

@@ -92,6 +92,19 @@ void backward(const Act& act, X&& x, DY&& dy, DX&& dx) {
                              detail::output_span(dx));
 }
 
+// The signatures of API.md with an explicit element type (forward<ReLU, float>(act, x, y) with
+// std::vector arguments, for instance): the same checks.
+template <class Act, class T>
+    requires detail::is_element<T>
+void forward(const Act& act, std::span<const T> x, std::span<T> y) {
+    detail::checked_forward("rectify::forward", act, x, y);
+}
+template <class Act, class T>
+    requires detail::is_element<T>
+void backward(const Act& act, std::span<const T> x, std::span<const T> dy, std::span<T> dx) {
+    detail::checked_backward("rectify::backward", act, x, dy, dx);
+}
+
 // Unchecked pointer forms: n elements behind each pointer; y may equal x, dx may equal dy.
 template <class Act, class T>
 void forward(const Act& act, const T* x, T* y, std::size_t n) {
@@ -143,21 +156,52 @@ void silu_backward(X&& x, DY&& dy, DX&& dx) {
                              detail::output_span(dx));
 }
 
+namespace detail {
+
+template <class T>
+void checked_prelu(std::span<const T> xs, std::span<const T> ws, std::span<T> ys, ChannelShape shape) {
+    constexpr const char* function = "rectify::prelu";
+    require_prelu_shape(function, shape, xs.size(), ws.size());
+    require_same_size(function, "x", xs.size(), "y", ys.size());
+    require_in_place_or_disjoint(function, "y", ys, "x", xs);
+    require_disjoint(function, "y", ys, "weight", ws);
+    prelu_forward(xs.data(), ws.data(), ws.size(), ys.data(), shape);
+}
+
+template <class T>
+void checked_prelu_backward(std::span<const T> xs, std::span<const T> ws, std::span<const T> dys, std::span<T> dxs,
+                            std::span<T> dws, ChannelShape shape) {
+    constexpr const char* function = "rectify::prelu_backward";
+    require_prelu_shape(function, shape, xs.size(), ws.size());
+    require_same_size(function, "x", xs.size(), "dy", dys.size());
+    require_same_size(function, "x", xs.size(), "dx", dxs.size());
+    require_same_size(function, "weight", ws.size(), "dweight", dws.size());
+    require_in_place_or_disjoint(function, "dx", dxs, "x", xs);
+    require_in_place_or_disjoint(function, "dx", dxs, "dy", dys);
+    require_disjoint(function, "dx", dxs, "weight", ws);
+    require_disjoint(function, "dweight", dws, "x", xs);
+    require_disjoint(function, "dweight", dws, "weight", ws);
+    require_disjoint(function, "dweight", dws, "dy", dys);
+    require_disjoint(function, "dweight", dws, "dx", dxs);
+    prelu_backward(xs.data(), ws.data(), ws.size(), dys.data(), dxs.data(), dws.data(), shape);
+}
+
+}  // namespace detail
+
 // PReLU: y = x > 0 ? x : weight[c] * x, c the channel of the element in the [outer][channels][inner]
 // view of x. weight has 1 element (shared) or shape.channels; x must have outer*channels*inner
 // elements; y may be x itself but must not overlap weight.
 template <detail::array_like X, detail::array_like Wt, detail::array_like Y>
 void prelu(X&& x, Wt&& weight, Y&& y, ChannelShape shape) {
-    constexpr const char* function = "rectify::prelu";
     const auto xs = detail::input_span(x);
     const auto ws = detail::input_span(weight);
-    const auto ys = detail::output_span(y);
     static_assert(std::is_same_v<decltype(xs), decltype(ws)>, "rectify::prelu: x and weight must have one type");
-    detail::require_prelu_shape(function, shape, xs.size(), ws.size());
-    detail::require_same_size(function, "x", xs.size(), "y", ys.size());
-    detail::require_in_place_or_disjoint(function, "y", ys, "x", xs);
-    detail::require_disjoint(function, "y", ys, "weight", ws);
-    detail::prelu_forward(xs.data(), ws.data(), ws.size(), ys.data(), shape);
+    detail::checked_prelu(xs, ws, detail::output_span(y), shape);
+}
+template <class T>
+    requires detail::is_element<T>
+void prelu(std::span<const T> x, std::span<const T> weight, std::span<T> y, ChannelShape shape) {
+    detail::checked_prelu(x, weight, y, shape);
 }
 
 // PReLU backward: dx = x > 0 ? dy : weight[c] * dy, and dweight (the size of weight) is
@@ -167,7 +211,6 @@ void prelu(X&& x, Wt&& weight, Y&& y, ChannelShape shape) {
 template <detail::array_like X, detail::array_like Wt, detail::array_like DY, detail::array_like DX,
           detail::array_like DW>
 void prelu_backward(X&& x, Wt&& weight, DY&& dy, DX&& dx, DW&& dweight, ChannelShape shape) {
-    constexpr const char* function = "rectify::prelu_backward";
     const auto xs = detail::input_span(x);
     const auto ws = detail::input_span(weight);
     const auto dys = detail::input_span(dy);
@@ -176,18 +219,13 @@ void prelu_backward(X&& x, Wt&& weight, DY&& dy, DX&& dx, DW&& dweight, ChannelS
     static_assert(std::is_same_v<decltype(xs), decltype(ws)> && std::is_same_v<decltype(xs), decltype(dys)> &&
                       std::is_same_v<decltype(dxs), decltype(dws)>,
                   "rectify::prelu_backward: all arrays must have one element type");
-    detail::require_prelu_shape(function, shape, xs.size(), ws.size());
-    detail::require_same_size(function, "x", xs.size(), "dy", dys.size());
-    detail::require_same_size(function, "x", xs.size(), "dx", dxs.size());
-    detail::require_same_size(function, "weight", ws.size(), "dweight", dws.size());
-    detail::require_in_place_or_disjoint(function, "dx", dxs, "x", xs);
-    detail::require_in_place_or_disjoint(function, "dx", dxs, "dy", dys);
-    detail::require_disjoint(function, "dx", dxs, "weight", ws);
-    detail::require_disjoint(function, "dweight", dws, "x", xs);
-    detail::require_disjoint(function, "dweight", dws, "weight", ws);
-    detail::require_disjoint(function, "dweight", dws, "dy", dys);
-    detail::require_disjoint(function, "dweight", dws, "dx", dxs);
-    detail::prelu_backward(xs.data(), ws.data(), ws.size(), dys.data(), dxs.data(), dws.data(), shape);
+    detail::checked_prelu_backward(xs, ws, dys, dxs, dws, shape);
+}
+template <class T>
+    requires detail::is_element<T>
+void prelu_backward(std::span<const T> x, std::span<const T> weight, std::span<const T> dy, std::span<T> dx,
+                    std::span<T> dweight, ChannelShape shape) {
+    detail::checked_prelu_backward(x, weight, dy, dx, dweight, shape);
 }
 
 }  // namespace rectify
