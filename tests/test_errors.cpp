@@ -6,6 +6,8 @@
 // not throw, so a function that rejects everything fails too.
 #include <rectify/rectify.hpp>
 
+#include "support/test_support.hpp"
+
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -21,13 +23,8 @@
 
 namespace {
 
-template <class T>
-constexpr T sentinel = T(-7777.25);
-
-template <class T>
-std::vector<T> sentinels(std::size_t n) {
-    return std::vector<T>(n, sentinel<T>);
-}
+using rectify_test::sentinel;
+using rectify_test::sentinel_filled;
 
 template <class T>
 bool untouched(std::span<const T> output) {
@@ -140,12 +137,12 @@ TEMPLATE_TEST_CASE("errors: forward with x and y of different sizes", "[errors]"
         INFO(f.name << " with " << f.activation);
         for (const auto& [x_size, y_size] : {std::pair{5, 4}, std::pair{5, 6}, std::pair{0, 3}, std::pair{67, 66}}) {
             const auto x = inputs<T>(x_size);
-            auto y = sentinels<T>(y_size);
+            auto y = sentinel_filled<T>(y_size);
             check_rejected([&] { f.call(x, y); }, f.name, {std::size_t(x_size), std::size_t(y_size)});
             CHECK(untouched<T>(y));
         }
         const auto x = inputs<T>(5);
-        auto y = sentinels<T>(5);
+        auto y = sentinel_filled<T>(5);
         CHECK_NOTHROW(f.call(x, y));
     }
 }
@@ -163,12 +160,12 @@ TEMPLATE_TEST_CASE("errors: backward with x, dy and dx of different sizes", "[er
             INFO("x, dy, dx sizes " << s.x << ", " << s.dy << ", " << s.dx);
             const auto x = inputs<T>(s.x);
             const auto dy = inputs<T>(s.dy);
-            auto dx = sentinels<T>(s.dx);
+            auto dx = sentinel_filled<T>(s.dx);
             check_rejected([&] { f.call(x, dy, dx); }, f.name, {s.x, s.odd_one_out});
             CHECK(untouched<T>(dx));
         }
         const auto x = inputs<T>(5);
-        auto dx = sentinels<T>(5);
+        auto dx = sentinel_filled<T>(5);
         CHECK_NOTHROW(f.call(x, x, dx));
     }
 }
@@ -176,7 +173,7 @@ TEMPLATE_TEST_CASE("errors: backward with x, dy and dx of different sizes", "[er
 TEMPLATE_TEST_CASE("errors: the contiguous-range overloads check sizes too", "[errors]", float, double) {
     using T = TestType;
     const std::vector<T> x = inputs<T>(5);
-    std::vector<T> y = sentinels<T>(4);
+    std::vector<T> y = sentinel_filled<T>(4);
     check_rejected([&] { rectify::relu(x, y); }, "rectify::relu", {5, 4});
     check_rejected([&] { rectify::forward(rectify::SiLU{}, x, y); }, "rectify::forward", {5, 4});
     check_rejected([&] { rectify::elu_backward(x, x, y); }, "rectify::elu_backward", {5, 4});
@@ -193,7 +190,7 @@ TEMPLATE_TEST_CASE("errors: forward output overlapping its input partially; in p
         INFO(f.name << " with " << f.activation);
         std::vector<T> buffer = original;
         const auto at = [&](std::size_t start) { return std::span<T>(buffer).subspan(start, n); };
-        std::vector<T> expected = sentinels<T>(n);
+        std::vector<T> expected = sentinel_filled<T>(n);
         f.call(std::span<const T>(original).subspan(0, n), expected);
 
         // x at 0, y at 2 (y starts inside x); x at 4, y at 1 (y ends inside x); x at 0, y at 7
@@ -244,7 +241,7 @@ TEMPLATE_TEST_CASE("errors: dx overlapping x or dy partially; dx aliasing dy is 
         }
 
         INFO("dx is dy: in place");
-        std::vector<T> expected = sentinels<T>(n);
+        std::vector<T> expected = sentinel_filled<T>(n);
         f.call(separate_x, std::span<const T>(original).subspan(0, n), expected);
         CHECK_NOTHROW(f.call(separate_x, at(0), at(0)));
         CHECK(std::ranges::equal(at(0), expected));
@@ -263,10 +260,10 @@ struct PreluCall {
     rectify::ChannelShape shape{2, 3, 2};
     std::vector<T> x = inputs<T>(12);
     std::vector<T> weight{T(0.25), T(-0.5), T(1.5)};
-    std::vector<T> y = sentinels<T>(12);
+    std::vector<T> y = sentinel_filled<T>(12);
     std::vector<T> dy = inputs<T>(12);
-    std::vector<T> dx = sentinels<T>(12);
-    std::vector<T> dweight = sentinels<T>(3);
+    std::vector<T> dx = sentinel_filled<T>(12);
+    std::vector<T> dweight = sentinel_filled<T>(3);
 
     void forward() { rectify::prelu(x, weight, y, shape); }
     void backward() { rectify::prelu_backward(x, weight, dy, dx, dweight, shape); }
@@ -276,10 +273,10 @@ struct PreluCall {
     void resize(std::size_t size, std::size_t weights) {
         x = inputs<T>(size);
         dy = inputs<T>(size);
-        y = sentinels<T>(size);
-        dx = sentinels<T>(size);
+        y = sentinel_filled<T>(size);
+        dx = sentinel_filled<T>(size);
         weight.assign(weights, T(0.25));
-        dweight = sentinels<T>(weights);
+        dweight = sentinel_filled<T>(weights);
     }
 };
 
@@ -296,7 +293,7 @@ TEMPLATE_TEST_CASE("errors: prelu and prelu_backward reject bad weights, shapes 
         CHECK_NOTHROW(call.forward());
         CHECK_NOTHROW(call.backward());
         call.weight = {T(0.25)};
-        call.dweight = sentinels<T>(1);
+        call.dweight = sentinel_filled<T>(1);
         CHECK_NOTHROW(call.forward());
         CHECK_NOTHROW(call.backward());
     }
@@ -304,7 +301,7 @@ TEMPLATE_TEST_CASE("errors: prelu and prelu_backward reject bad weights, shapes 
         for (const std::size_t weights : {0, 2, 4, 12}) {
             INFO(weights << " weights for 3 channels");
             call.weight.assign(weights, T(0.25));
-            call.dweight = sentinels<T>(weights);
+            call.dweight = sentinel_filled<T>(weights);
             check_rejected([&] { call.forward(); }, "rectify::prelu", {weights, 3});
             check_rejected([&] { call.backward(); }, "rectify::prelu_backward", {weights, 3});
             CHECK(call.outputs_untouched());
@@ -348,9 +345,9 @@ TEMPLATE_TEST_CASE("errors: prelu and prelu_backward reject bad weights, shapes 
         CHECK(call.outputs_untouched());
     }
     SECTION("y of another size than x") {
-        call.y = sentinels<T>(11);
+        call.y = sentinel_filled<T>(11);
         check_rejected([&] { call.forward(); }, "rectify::prelu", {12, 11});
-        call.y = sentinels<T>(13);
+        call.y = sentinel_filled<T>(13);
         check_rejected([&] { call.forward(); }, "rectify::prelu", {12, 13});
         CHECK(call.outputs_untouched());
     }
@@ -360,17 +357,17 @@ TEMPLATE_TEST_CASE("errors: prelu and prelu_backward reject bad weights, shapes 
         CHECK(call.outputs_untouched());
     }
     SECTION("dx of another size than x") {
-        call.dx = sentinels<T>(11);
+        call.dx = sentinel_filled<T>(11);
         check_rejected([&] { call.backward(); }, "rectify::prelu_backward", {12, 11});
         CHECK(call.outputs_untouched());
     }
     SECTION("dweight of another size than weight") {
-        call.dweight = sentinels<T>(2);
+        call.dweight = sentinel_filled<T>(2);
         check_rejected([&] { call.backward(); }, "rectify::prelu_backward", {2, 3});
-        call.dweight = sentinels<T>(1);
+        call.dweight = sentinel_filled<T>(1);
         check_rejected([&] { call.backward(); }, "rectify::prelu_backward", {1, 3});
         call.weight = {T(0.25)};
-        call.dweight = sentinels<T>(3);
+        call.dweight = sentinel_filled<T>(3);
         check_rejected([&] { call.backward(); }, "rectify::prelu_backward", {3, 1});
         CHECK(call.outputs_untouched());
     }
@@ -389,8 +386,8 @@ TEMPLATE_TEST_CASE("errors: prelu outputs overlapping an input partially; in pla
     const std::vector<T> dy_storage = inputs<T>(n);
     const std::span<const T> weight(weight_storage);
     const std::span<const T> separate_dy(dy_storage);
-    std::vector<T> separate_dweight = sentinels<T>(3);
-    std::vector<T> separate_dx = sentinels<T>(n);
+    std::vector<T> separate_dweight = sentinel_filled<T>(3);
+    std::vector<T> separate_dx = sentinel_filled<T>(n);
 
     SECTION("prelu: y starts inside x") {
         check_rejected([&] { rectify::prelu(std::span<const T>(at(0)), weight, at(3), shape); }, "rectify::prelu", {});
@@ -406,7 +403,7 @@ TEMPLATE_TEST_CASE("errors: prelu outputs overlapping an input partially; in pla
         CHECK(buffer == original);
     }
     SECTION("prelu: y is x, in place") {
-        std::vector<T> expected = sentinels<T>(n);
+        std::vector<T> expected = sentinel_filled<T>(n);
         rectify::prelu(std::span<const T>(original).subspan(0, n), weight, std::span<T>(expected), shape);
         CHECK_NOTHROW(rectify::prelu(std::span<const T>(at(0)), weight, at(0), shape));
         CHECK(std::ranges::equal(at(0), expected));
@@ -433,8 +430,8 @@ TEMPLATE_TEST_CASE("errors: prelu outputs overlapping an input partially; in pla
         CHECK(untouched<T>(separate_dx));
     }
     SECTION("prelu_backward: dx is dy, in place") {
-        std::vector<T> expected_dx = sentinels<T>(n);
-        std::vector<T> expected_dweight = sentinels<T>(3);
+        std::vector<T> expected_dx = sentinel_filled<T>(n);
+        std::vector<T> expected_dweight = sentinel_filled<T>(3);
         rectify::prelu_backward(separate_dy, weight, std::span<const T>(original).subspan(0, n),
                                 std::span<T>(expected_dx), std::span<T>(expected_dweight), shape);
         CHECK_NOTHROW(rectify::prelu_backward(separate_dy, weight, std::span<const T>(at(0)), at(0),

@@ -4,6 +4,8 @@
 // fails even where the expected value is 0.
 #include <rectify/rectify.hpp>
 
+#include "support/test_support.hpp"
+
 #include <catch2/catch.hpp>
 
 #include <array>
@@ -14,13 +16,8 @@
 
 namespace {
 
-template <class T>
-constexpr T sentinel = T(-7777.25);
-
-template <class T>
-std::vector<T> sentinel_filled(std::size_t n) {
-    return std::vector<T>(n, sentinel<T>);
-}
+using rectify_test::sentinel;
+using rectify_test::sentinel_filled;
 
 }  // namespace
 

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <limits>
 #include <type_traits>
+#include <vector>
 
 namespace rectify_test {
 
@@ -53,6 +54,16 @@ long double ulp_error(T got, long double exact) {
         ulp = std::ldexp(1.0L, e - 1 - (std::numeric_limits<T>::digits - 1));
     }
     return std::fabs(static_cast<long double>(got) - exact) / ulp;
+}
+
+// A value no kernel produces from the tests' inputs: outputs are filled with it before a call that
+// must throw, and must still hold it afterwards (nothing written).
+template <class T>
+constexpr T sentinel = T(-7777.25);
+
+template <class T>
+std::vector<T> sentinel_filled(std::size_t n) {
+    return std::vector<T>(n, sentinel<T>);
 }
 
 // References in long double (64-bit mantissa on x86-64: 11 more bits than double).
