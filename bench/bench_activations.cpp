@@ -9,7 +9,7 @@
 //   3·n·sizeof(T) backward) and items_per_second (elements per second).
 //   Then the ratio table printed by this program: for each kernel, type and size, its
 //   items/s divided by its baseline's items/s (same type, same size, same run), the absolute
-//   elements per nanosecond, and for float the target ratio of docs/PERFORMANCE.md; a '!' after a
+//   elements per nanosecond, and for float the target ratio of PERFORMANCE.md (the project's performance targets); a '!' after a
 //   ratio marks a missed target, and every miss is listed at the end. Ratios are what to compare
 //   between machines and runs; absolute numbers move with the load of the machine.
 //   Sizes and caches: 4K elements are 16 KiB of float, 64K 256 KiB, 1M 4 MiB, 16M 64 MiB (twice
