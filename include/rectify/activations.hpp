@@ -157,13 +157,12 @@ struct ELU {
     RECTIFY_HOST_DEVICE T backward(T x, T dy) const {
         static_assert(std::is_floating_point_v<T>, "rectify::ELU needs a floating-point type");
         // The gradient at 0 is alpha * dy; at NaN it is NaN (exp(NaN)), on every path.
+        if (x > T(0)) return dy;
         // exp(x) counts as 0 below -gradient_flush_limit<T> (see there).
         const double e = x < static_cast<T>(-scalar_math::gradient_flush_limit<T>)
                              ? 0.0
                              : scalar_math::exp(static_cast<double>(x));
-        return x > T(0) ? dy
-                        : static_cast<T>(static_cast<double>(dy) *
-                                         static_cast<double>(static_cast<T>(alpha)) * e);
+        return static_cast<T>(static_cast<double>(dy) * static_cast<double>(static_cast<T>(alpha)) * e);
     }
 };
 

@@ -31,7 +31,6 @@ namespace rectify::detail {
 // Neumaier's compensated sum: `comp` collects the rounding error of every addition, whatever the
 // magnitudes' order. V is a scalar or a batch (lane-wise sums).
 inline double lane_select(bool c, double a, double b) { return c ? a : b; }
-inline float lane_select(bool c, float a, float b) { return c ? a : b; }
 #if RECTIFY_DETAIL_SIMD
 template <class T, class A>
 inline xsimd::batch<T, A> lane_select(const xsimd::batch_bool<T, A>& c, const xsimd::batch<T, A>& a,
