@@ -1,15 +1,20 @@
 // rectify_bench: every activation kernel of rectify, forward and backward, float and double, at
 // 4K / 64K / 1M / 16M elements, against two baselines measured in the same run:
 //   memcpy<T>  copies n elements: 1 read + 1 write, the traffic of a forward kernel;
-//   2R1W<T>    c[i] = a[i] * b[i]: 2 reads + 1 write, the traffic of a backward kernel.
+//   2R1W<T>    c[i] = a[i] * b[i]: 2 reads + 1 write, the traffic of a backward kernel;
+// and against the peer libraries CMake found (bench/peer_<name>.cpp, one thread each), on the
+// same arrays, named "<kernel><type>/<peer>/<size>": XNNPACK (float ELU, SiLU as sigmoid then
+// multiply, Leaky ReLU, PReLU channels-last).
 //
 // Reading the output
 //   First Google Benchmark's own table, one line per benchmark (the median of the repetitions by
 //   default): Time/CPU per call, bytes_per_second (bytes actually moved: 2·n·sizeof(T) forward,
 //   3·n·sizeof(T) backward) and items_per_second (elements per second).
 //   Then the ratio table printed by this program: for each kernel, type and size, its
-//   items/s divided by its baseline's items/s (same type, same size, same run), the absolute
-//   elements per nanosecond, and for float the target ratio of PERFORMANCE.md (the project's performance targets); a '!' after a
+//   items/s divided by its baseline's items/s (same type, same size, same run), and on a second
+//   line by the peer's ("XNNPACK": rectify ÷ XNNPACK), the absolute elements per nanosecond, and
+//   for float the target ratio of PERFORMANCE.md (the project's performance targets: ELU and
+//   SiLU forward and backward are measured against XNNPACK's forward below 16M); a '!' after a
 //   ratio marks a missed target, and every miss is listed at the end. Ratios are what to compare
 //   between machines and runs; absolute numbers move with the load of the machine.
 //   Sizes and caches: 4K elements are 16 KiB of float, 64K 256 KiB, 1M 4 MiB, 16M 64 MiB (twice
@@ -25,12 +30,14 @@
 //   rectify_bench --benchmark_filter=relu --benchmark_min_time=0.05      a subset, quickly
 //   rectify_bench --benchmark_filter='/4096$' --benchmark_min_time=0.01  the CI smoke run
 //   rectify_bench --benchmark_repetitions=1                               one run each, no medians
+//   rectify_bench --peers=none             rectify and the baselines only (--peers=xnnpack: that one)
 // Defaults this program adds unless you pass the flag yourself: --benchmark_repetitions=5
 // --benchmark_report_aggregates_only=true --benchmark_min_time=0.1 (0.1 s of CPU time per
 // repetition, not Google Benchmark's 0.5 s, keeps the whole default run near 90 s).
 // --benchmark_filter selects kernels as usual (a regex, or '-regex' to exclude), and the baselines
 // a selected kernel is compared with always run too (memcpy or 2R1W of the same type and size),
-// so every printed ratio has its denominator. Filtering for a baseline alone runs just it.
+// so every printed ratio has its denominator; so do the peer runs it is compared with, and
+// rectify's run beside a selected peer run. Filtering for a baseline alone runs just it.
 //
 // What is measured
 //   Inputs: x and dy uniform in [-4, 4] from fixed seeds (both signs, so every branch of every
@@ -49,14 +56,18 @@
 
 #include <benchmark/benchmark.h>
 
+#include "peer.hpp"
 #include "ratio_table.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <exception>
 #include <iostream>
+#include <map>
 #include <memory>
 #include <random>
 #include <regex>
@@ -68,8 +79,13 @@
 
 namespace {
 
+using rectify_bench::Buffers;
+using rectify_bench::Peer;
+using rectify_bench::PeerKernel;
+using rectify_bench::RowSpec;
 using rectify_bench::Targets;
 using rectify_bench::Traffic;
+using rectify_bench::run_name;
 
 // Elements in each shared buffer: the largest size selected (main sets it before anything runs),
 // so that a run of the small sizes does not prepare 16M-element arrays.
@@ -84,10 +100,12 @@ struct FreeDeleter {
     void operator()(void* p) const { std::free(p); }
 };
 
+// Page-aligned, with 64 bytes of slack past n elements: XNNPACK's kernels may read (never use)
+// up to XNN_EXTRA_BYTES (16) past the end of an input.
 template <class T>
 std::unique_ptr<T[], FreeDeleter> page_aligned_array(std::size_t n) {
     constexpr std::size_t page = 4096;
-    const std::size_t bytes = (n * sizeof(T) + page - 1) / page * page;
+    const std::size_t bytes = (n * sizeof(T) + 64 + page - 1) / page * page;
     T* p = static_cast<T*>(std::aligned_alloc(page, bytes));
     if (!p) {
         std::fprintf(stderr, "rectify_bench: cannot allocate %zu bytes\n", bytes);
@@ -121,6 +139,7 @@ struct Data {
     std::span<const T> cx(std::size_t n) const { return {x.get(), n}; }
     std::span<const T> cdy(std::size_t n) const { return {dy.get(), n}; }
     std::span<T> y(std::size_t n) { return {out.get(), n}; }
+    Buffers<T> buffers() { return {x.get(), dy.get(), out.get(), weight.data(), dweight.data(), prelu_channels}; }
 };
 
 template <class T>
@@ -145,67 +164,55 @@ template <class T>
 struct Case {
     const char* name;
     Traffic traffic;
-    Targets float_targets;
     Call<T> call;             // the timed work
     Call<T> setup = nullptr;  // untimed, once before the timed loop
     rectify::ChannelShape (*shape)(std::size_t n) = nullptr;  // PReLU: shown as the label
 };
 
-constexpr double none = rectify_bench::no_target;
-constexpr Targets relu_targets = {1.0, 0.95, 0.95, 0.95};
-constexpr Targets prelu_targets = {0.9, 0.9, 0.95, 0.95};
-constexpr Targets elu_targets = {0.30, 0.36, 0.75, 0.95};
-constexpr Targets silu_targets = {0.24, 0.30, 0.60, 0.95};
-constexpr Targets backward_targets = {0.95, 0.95, 0.95, 0.95};
-// ELU/SiLU backward: PERFORMANCE.md asks 1.3x the best peer's absolute speed below DRAM sizes,
-// which is no ratio to a baseline; only the DRAM target (0.95 of 2R1W) is one.
-constexpr Targets exp_backward_targets = {none, none, none, 0.95};
-constexpr Targets no_targets = {none, none, none, none};
-
 constexpr Traffic forward_traffic = Traffic::one_read_one_write;
 constexpr Traffic backward_traffic = Traffic::two_reads_one_write;
 
-// Every benchmark, in the order they run and appear in the table. The two baselines come first.
+// Every benchmark of rectify, in the order they run and appear in the tables. The two baselines
+// come first.
 template <class T>
 std::vector<Case<T>> cases() {
     using D = Data<T>;
     using std::size_t;
     return {
-        {"memcpy", forward_traffic, no_targets,
+        {"memcpy", forward_traffic,
          [](D& d, size_t n) { std::memcpy(d.out.get(), d.x.get(), n * sizeof(T)); }},
-        {"2R1W", backward_traffic, no_targets,
+        {"2R1W", backward_traffic,
          [](D& d, size_t n) { multiply(d.x.get(), d.dy.get(), d.out.get(), n); }},
 
-        {"relu_forward", forward_traffic, relu_targets, [](D& d, size_t n) { rectify::relu(d.cx(n), d.y(n)); }},
-        {"relu_forward_inplace", forward_traffic, relu_targets,
+        {"relu_forward", forward_traffic, [](D& d, size_t n) { rectify::relu(d.cx(n), d.y(n)); }},
+        {"relu_forward_inplace", forward_traffic,
          [](D& d, size_t n) { rectify::relu(std::span<const T>(d.y(n)), d.y(n)); },
          [](D& d, size_t n) { std::memcpy(d.out.get(), d.x.get(), n * sizeof(T)); }},
-        {"leaky_relu_forward", forward_traffic, relu_targets,
-         [](D& d, size_t n) { rectify::leaky_relu(d.cx(n), d.y(n), 0.01); }},
-        {"elu_forward", forward_traffic, elu_targets, [](D& d, size_t n) { rectify::elu(d.cx(n), d.y(n), 1.0); }},
-        {"silu_forward", forward_traffic, silu_targets, [](D& d, size_t n) { rectify::silu(d.cx(n), d.y(n)); }},
-        {"prelu_forward_nchw", forward_traffic, prelu_targets,
+        {"leaky_relu_forward", forward_traffic, [](D& d, size_t n) { rectify::leaky_relu(d.cx(n), d.y(n), 0.01); }},
+        {"elu_forward", forward_traffic, [](D& d, size_t n) { rectify::elu(d.cx(n), d.y(n), 1.0); }},
+        {"silu_forward", forward_traffic, [](D& d, size_t n) { rectify::silu(d.cx(n), d.y(n)); }},
+        {"prelu_forward_nchw", forward_traffic,
          [](D& d, size_t n) { rectify::prelu(d.cx(n), std::span<const T>(d.weight), d.y(n), nchw(n)); }, nullptr,
          nchw},
-        {"prelu_forward_nhwc", forward_traffic, prelu_targets,
+        {"prelu_forward_nhwc", forward_traffic,
          [](D& d, size_t n) { rectify::prelu(d.cx(n), std::span<const T>(d.weight), d.y(n), nhwc(n)); }, nullptr,
          nhwc},
 
-        {"relu_backward", backward_traffic, backward_targets,
+        {"relu_backward", backward_traffic,
          [](D& d, size_t n) { rectify::relu_backward(d.cx(n), d.cdy(n), d.y(n)); }},
-        {"leaky_relu_backward", backward_traffic, backward_targets,
+        {"leaky_relu_backward", backward_traffic,
          [](D& d, size_t n) { rectify::leaky_relu_backward(d.cx(n), d.cdy(n), d.y(n), 0.01); }},
-        {"elu_backward", backward_traffic, exp_backward_targets,
+        {"elu_backward", backward_traffic,
          [](D& d, size_t n) { rectify::elu_backward(d.cx(n), d.cdy(n), d.y(n), 1.0); }},
-        {"silu_backward", backward_traffic, exp_backward_targets,
+        {"silu_backward", backward_traffic,
          [](D& d, size_t n) { rectify::silu_backward(d.cx(n), d.cdy(n), d.y(n)); }},
-        {"prelu_backward_nchw", backward_traffic, backward_targets,
+        {"prelu_backward_nchw", backward_traffic,
          [](D& d, size_t n) {
              rectify::prelu_backward(d.cx(n), std::span<const T>(d.weight), d.cdy(n), d.y(n),
                                      std::span<T>(d.dweight), nchw(n));
          },
          nullptr, nchw},
-        {"prelu_backward_nhwc", backward_traffic, backward_targets,
+        {"prelu_backward_nhwc", backward_traffic,
          [](D& d, size_t n) {
              rectify::prelu_backward(d.cx(n), std::span<const T>(d.weight), d.cdy(n), d.y(n),
                                      std::span<T>(d.dweight), nhwc(n));
@@ -215,28 +222,154 @@ std::vector<Case<T>> cases() {
 }
 
 template <class T>
+const Case<T>* find_case(const std::string& name) {
+    static const std::vector<Case<T>> all = cases<T>();
+    for (const Case<T>& c : all)
+        if (name == c.name) return &c;
+    return nullptr;
+}
+
+// The peers compiled in (see bench/CMakeLists.txt) and selected by --peers.
+std::vector<Peer>& peers() {
+    static std::vector<Peer> all = [] {
+        std::vector<Peer> list;
+#ifdef RECTIFY_BENCH_WITH_XNNPACK
+        list.push_back(rectify_bench::xnnpack_peer());
+#endif
+        return list;
+    }();
+    return all;
+}
+
+template <class T>
+const std::vector<PeerKernel<T>>& kernels_of(const Peer& peer) {
+    if constexpr (std::is_same_v<T, float>)
+        return peer.float_kernels;
+    else
+        return peer.double_kernels;
+}
+
+void label_shape(benchmark::State& state, rectify::ChannelShape (*shape)(std::size_t), std::size_t n) {
+    if (!shape) return;
+    const rectify::ChannelShape s = shape(n);
+    state.SetLabel("shape " + std::to_string(s.outer) + "x" + std::to_string(s.channels) + "x" +
+                   std::to_string(s.inner));
+}
+
+void set_counters(benchmark::State& state, std::size_t n, std::size_t element_size, Traffic traffic) {
+    const auto items = static_cast<std::int64_t>(state.iterations()) * static_cast<std::int64_t>(n);
+    state.SetItemsProcessed(items);
+    state.SetBytesProcessed(items * static_cast<std::int64_t>(element_size * rectify_bench::arrays_moved(traffic)));
+}
+
+template <class T>
 void run_case(benchmark::State& state, const Case<T>& c) {
     const auto n = static_cast<std::size_t>(state.range(0));
     Data<T>& d = data<T>();
     if (c.setup) c.setup(d, n);
-    if (c.shape) {
-        const rectify::ChannelShape s = c.shape(n);
-        state.SetLabel("shape " + std::to_string(s.outer) + "x" + std::to_string(s.channels) + "x" +
-                       std::to_string(s.inner));
-    }
+    label_shape(state, c.shape, n);
     benchmark::DoNotOptimize(d.out.get());
     for (auto _ : state) {
         c.call(d, n);
         benchmark::ClobberMemory();
     }
-    const auto items = static_cast<std::int64_t>(state.iterations()) * static_cast<std::int64_t>(n);
-    state.SetItemsProcessed(items);
-    state.SetBytesProcessed(items * static_cast<std::int64_t>(sizeof(T) * rectify_bench::arrays_moved(c.traffic)));
+    set_counters(state, n, sizeof(T), c.traffic);
 }
 
-// --benchmark_filter, applied here rather than by Google Benchmark so that a selected kernel
-// brings its baseline along. Same rules as Google Benchmark 1.7.1: an extended regex searched in
-// the full name, a leading '-' negates it, "" and "all" select everything.
+// A peer's kernel, timed exactly like rectify's case of the same name (same arrays, same counters).
+template <class T>
+void run_peer(benchmark::State& state, const PeerKernel<T>& kernel) {
+    const auto n = static_cast<std::size_t>(state.range(0));
+    const Case<T>& c = *find_case<T>(kernel.kernel);
+    Data<T>& d = data<T>();
+    std::function<void()> call;
+    try {
+        call = kernel.prepare(d.buffers(), n);
+    } catch (const std::exception& error) {
+        state.SkipWithError(error.what());
+        return;
+    }
+    label_shape(state, c.shape, n);
+    benchmark::DoNotOptimize(d.out.get());
+    for (auto _ : state) {
+        call();
+        benchmark::ClobberMemory();
+    }
+    set_counters(state, n, sizeof(T), c.traffic);
+}
+
+// --- targets: PERFORMANCE.md's, float only -------------------------------------------------------
+constexpr double none = rectify_bench::no_target;
+constexpr Targets no_targets = {none, none, none, none};
+
+// Does rectify's SIMD arch have a target against XNNPACK, and which for ELU? PERFORMANCE.md
+// states them for AVX2 (ELU 1.5x) and AVX-512 (ELU 1.0x); SiLU is 1.0x on both.
+struct ArchTargets {
+    double elu_vs_xnnpack = none;
+    double silu_vs_xnnpack = none;
+};
+
+ArchTargets arch_targets() {
+    const std::string arch = rectify::simd_arch_name();
+    if (arch.find("avx512") != std::string::npos) return {1.0, 1.0};
+    if (arch.find("avx2") != std::string::npos) return {1.5, 1.0};
+    return {};
+}
+
+// The rows of the ratio table: each kernel against its baseline (memcpy forward, 2R1W backward)
+// and, where the peer has it, against XNNPACK (issue 6's targets for ELU and SiLU are relative to
+// XNNPACK's forward, for the forward and the backward kernel alike).
+std::vector<RowSpec> table_rows() {
+    const ArchTargets arch = arch_targets();
+    const double elu = arch.elu_vs_xnnpack;
+    const double silu = arch.silu_vs_xnnpack;
+    const Targets copy_speed = {1.0, 0.95, 0.95, 0.95};
+    const Targets backward = {0.95, 0.95, 0.95, 0.95};
+    const Targets prelu_backward = {0.5, 0.9, 0.9, 0.9};
+    const Targets dram_forward = {none, none, none, 0.9};
+    const Targets dram_backward = {none, none, none, 0.95};
+    const std::map<std::string, Targets> vs_baseline = {
+        {"relu_forward", copy_speed},         {"relu_forward_inplace", copy_speed},
+        {"leaky_relu_forward", copy_speed},   {"prelu_forward_nchw", copy_speed},
+        {"prelu_forward_nhwc", copy_speed},   {"relu_backward", backward},
+        {"leaky_relu_backward", backward},    {"prelu_backward_nchw", prelu_backward},
+        {"prelu_backward_nhwc", prelu_backward}, {"elu_forward", dram_forward},
+        {"silu_forward", dram_forward},       {"elu_backward", dram_backward},
+        {"silu_backward", dram_backward},
+    };
+    // kernel -> {XNNPACK kernel it is compared with, targets}
+    const std::map<std::string, std::pair<std::string, Targets>> vs_xnnpack = {
+        {"elu_forward", {"elu_forward", {elu, elu, elu, none}}},
+        {"silu_forward", {"silu_forward", {silu, silu, silu, none}}},
+        {"elu_backward", {"elu_forward", {0.8, 0.8, none, none}}},
+        {"silu_backward", {"silu_forward", {0.8, 0.8, none, none}}},
+    };
+
+    std::vector<RowSpec> rows;
+    for (const Case<float>& c : cases<float>()) {
+        const std::string name = c.name;
+        const auto baseline_targets = vs_baseline.find(name);
+        rows.push_back({name, rectify_bench::baseline_name(c.traffic), "",
+                        baseline_targets == vs_baseline.end() ? no_targets : baseline_targets->second});
+        for (const Peer& peer : peers()) {
+            const bool is_xnnpack = peer.name == "XNNPACK";
+            const auto target = vs_xnnpack.find(name);
+            if (is_xnnpack && target != vs_xnnpack.end()) {
+                rows.push_back({name, target->second.first, peer.name, target->second.second});
+                continue;
+            }
+            for (const PeerKernel<float>& kernel : peer.float_kernels)
+                if (kernel.kernel == name) rows.push_back({name, name, peer.name, no_targets});
+        }
+    }
+    return rows;
+}
+
+// --- selection -----------------------------------------------------------------------------------
+// --benchmark_filter, applied here rather than by Google Benchmark so that a selected run brings
+// along every run its table lines need: its baseline, the peer runs it is compared with, and
+// rectify's run beside a selected peer's. Same rules as Google Benchmark 1.7.1: an extended regex
+// searched in the full name, a leading '-' negates it, "" and "all" select everything.
 class Filter {
 public:
     explicit Filter(std::string spec) {
@@ -254,16 +387,44 @@ private:
     bool negative_ = false;
 };
 
+// Every run this program can make, with the runs it needs beside it.
+using Catalogue = std::map<std::string, std::vector<std::string>>;
+
 template <class T>
-void select(const Filter& filter, std::set<std::string>& selected) {
-    for (const Case<T>& c : cases<T>()) {
-        for (std::size_t size : rectify_bench::sizes) {
-            const std::string name = rectify_bench::run_name(c.name, type_name<T>, size);
-            if (!filter.selects(name)) continue;
-            selected.insert(name);
-            selected.insert(rectify_bench::run_name(rectify_bench::baseline_name(c.traffic), type_name<T>, size));
+void catalogue(Catalogue& runs, const std::vector<RowSpec>& rows) {
+    for (std::size_t size : rectify_bench::sizes) {
+        for (const Case<T>& c : cases<T>()) {
+            auto& needs = runs[run_name(c.name, type_name<T>, size)];
+            for (const RowSpec& row : rows)
+                if (row.kernel == c.name) needs.push_back(run_name(row.reference_kernel, type_name<T>, size, row.reference_impl));
+        }
+        for (const Peer& peer : peers()) {
+            for (const PeerKernel<T>& kernel : kernels_of<T>(peer)) {
+                const std::string rectify_run = run_name(kernel.kernel, type_name<T>, size);
+                const std::string peer_run = run_name(kernel.kernel, type_name<T>, size, peer.name);
+                runs[peer_run].push_back(rectify_run);
+                runs[rectify_run].push_back(peer_run);
+            }
         }
     }
+}
+
+std::set<std::string> select(const Filter& filter, const std::vector<RowSpec>& rows) {
+    Catalogue runs;
+    catalogue<float>(runs, rows);
+    catalogue<double>(runs, rows);
+    std::vector<std::string> pending;
+    for (const auto& [name, needs] : runs)
+        if (filter.selects(name)) pending.push_back(name);
+    std::set<std::string> selected;
+    while (!pending.empty()) {
+        const std::string name = pending.back();
+        pending.pop_back();
+        const auto run = runs.find(name);
+        if (run == runs.end() || !selected.insert(name).second) continue;  // unknown (a double XNNPACK run) or done
+        for (const std::string& need : run->second) pending.push_back(need);
+    }
+    return selected;
 }
 
 // Registers the selected benchmarks of type T; returns how many, and raises `largest` to the
@@ -271,38 +432,73 @@ void select(const Filter& filter, std::set<std::string>& selected) {
 template <class T>
 int register_selected(const std::set<std::string>& selected, std::size_t& largest) {
     int registered = 0;
+    auto add = [&](benchmark::internal::Benchmark*& family, const std::string& family_name, std::size_t size,
+                   auto function) {
+        if (!family) family = benchmark::RegisterBenchmark(family_name.c_str(), function);
+        family->Arg(static_cast<std::int64_t>(size));
+        ++registered;
+        largest = std::max(largest, size);
+    };
     for (const Case<T>& c : cases<T>()) {
         benchmark::internal::Benchmark* family = nullptr;
-        for (std::size_t size : rectify_bench::sizes) {
-            if (!selected.count(rectify_bench::run_name(c.name, type_name<T>, size))) continue;
-            if (!family) {
-                const std::string name = std::string(c.name) + "<" + type_name<T> + ">";
-                family = benchmark::RegisterBenchmark(name.c_str(),
-                                                      [c](benchmark::State& state) { run_case(state, c); });
+        for (std::size_t size : rectify_bench::sizes)
+            if (selected.count(run_name(c.name, type_name<T>, size)))
+                add(family, std::string(c.name) + "<" + type_name<T> + ">", size,
+                    [c](benchmark::State& state) { run_case(state, c); });
+        for (const Peer& peer : peers()) {
+            for (const PeerKernel<T>& kernel : kernels_of<T>(peer)) {
+                if (kernel.kernel != c.name) continue;
+                benchmark::internal::Benchmark* peer_family = nullptr;
+                for (std::size_t size : rectify_bench::sizes)
+                    if (selected.count(run_name(c.name, type_name<T>, size, peer.name)))
+                        add(peer_family, std::string(c.name) + "<" + type_name<T> + ">/" + peer.name, size,
+                            [kernel](benchmark::State& state) { run_peer(state, kernel); });
             }
-            family->Arg(static_cast<std::int64_t>(size));
-            ++registered;
-            largest = std::max(largest, size);
         }
     }
     return registered;
 }
 
-std::vector<rectify_bench::RowSpec> table_rows() {
-    std::vector<rectify_bench::RowSpec> rows;
-    for (const Case<float>& c : cases<float>()) rows.push_back({c.name, c.traffic, c.float_targets});
-    return rows;
+bool starts_with(std::string_view text, std::string_view prefix) { return text.substr(0, prefix.size()) == prefix; }
+
+std::string lower(std::string text) {
+    for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return text;
 }
 
-bool starts_with(std::string_view text, std::string_view prefix) { return text.substr(0, prefix.size()) == prefix; }
+// --peers=all (the default), --peers=none, or a comma-separated list of names (any case).
+bool select_peers(const std::string& spec) {
+    if (spec == "all") return true;
+    std::set<std::string> wanted;
+    if (spec != "none") {
+        std::size_t start = 0;
+        while (start <= spec.size()) {
+            const std::size_t comma = std::min(spec.find(',', start), spec.size());
+            wanted.insert(lower(spec.substr(start, comma - start)));
+            start = comma + 1;
+        }
+    }
+    std::vector<Peer>& all = peers();
+    for (const std::string& name : wanted) {
+        if (std::none_of(all.begin(), all.end(), [&](const Peer& p) { return lower(p.name) == name; })) {
+            std::fprintf(stderr, "rectify_bench: --peers: '%s' is not compiled in (have:", name.c_str());
+            for (const Peer& p : all) std::fprintf(stderr, " %s", p.name.c_str());
+            std::fprintf(stderr, ")\n");
+            return false;
+        }
+    }
+    std::erase_if(all, [&](const Peer& p) { return !wanted.count(lower(p.name)); });
+    return true;
+}
 
 }  // namespace
 
 int main(int argc, char** argv) {
-    // The user's arguments, minus --benchmark_filter (handled here), plus our defaults.
+    // The user's arguments, minus --benchmark_filter and --peers (handled here), plus our defaults.
     std::vector<std::string> args(argv, argv + argc);
     const char* env_filter = std::getenv("BENCHMARK_FILTER");  // Google Benchmark reads it too
     std::string filter_spec = env_filter ? env_filter : "";
+    std::string peers_spec = "all";
     bool given_repetitions = std::getenv("BENCHMARK_REPETITIONS") != nullptr;
     bool given_min_time = std::getenv("BENCHMARK_MIN_TIME") != nullptr;
     bool given_aggregates = std::getenv("BENCHMARK_REPORT_AGGREGATES_ONLY") != nullptr ||
@@ -310,6 +506,11 @@ int main(int argc, char** argv) {
     for (auto arg = args.begin() + 1; arg != args.end();) {
         if (starts_with(*arg, "--benchmark_filter=")) {
             filter_spec = arg->substr(std::strlen("--benchmark_filter="));
+            arg = args.erase(arg);
+            continue;
+        }
+        if (starts_with(*arg, "--peers=")) {
+            peers_spec = arg->substr(std::strlen("--peers="));
             arg = args.erase(arg);
             continue;
         }
@@ -332,12 +533,12 @@ int main(int argc, char** argv) {
     int count = static_cast<int>(args.size());
     benchmark::Initialize(&count, pointers.data());
     if (benchmark::ReportUnrecognizedArguments(count, pointers.data())) return 1;
+    if (!select_peers(peers_spec)) return 1;
 
+    const std::vector<RowSpec> rows = table_rows();
     std::set<std::string> selected;
     try {
-        const Filter filter(filter_spec);
-        select<float>(filter, selected);
-        select<double>(filter, selected);
+        selected = select(Filter(filter_spec), rows);
     } catch (const std::regex_error& error) {
         std::fprintf(stderr, "rectify_bench: bad --benchmark_filter '%s': %s\n", filter_spec.c_str(), error.what());
         return 1;
@@ -356,7 +557,15 @@ int main(int argc, char** argv) {
                              std::to_string(rectify::simd_width<float>) + " float / " +
                              std::to_string(rectify::simd_width<double>) + " double";
     benchmark::AddCustomContext("rectify_simd", simd);
-    text << "rectify SIMD arch: " << simd << std::endl;
+    text << "rectify SIMD arch: " << simd << '\n';
+    for (const Peer& peer : peers()) {
+        benchmark::AddCustomContext("peer_" + peer.name, peer.description);
+        text << "peer: " << peer.description << '\n';
+    }
+#ifndef RECTIFY_BENCH_WITH_XNNPACK
+    text << "peer: XNNPACK not built in (not found at configure time: apt-get install libxnnpack-dev libpthreadpool-dev; or RECTIFY_BENCH_PEERS=OFF)\n";
+#endif
+    text << std::flush;
 
     rectify_bench::MedianRecorder recorder(*display);
     const auto start = std::chrono::steady_clock::now();
@@ -366,7 +575,7 @@ int main(int argc, char** argv) {
     if (!recorder.empty()) {
         std::cout.flush();
         text << "\nrectify SIMD arch: " << simd;
-        rectify_bench::print_ratio_table(text, recorder, table_rows(), {"float", "double"});
+        rectify_bench::print_ratio_table(text, recorder, rows, {"float", "double"});
         text << "Benchmark time: " << static_cast<int>(elapsed.count() + 0.5) << " s\n";
     }
     benchmark::Shutdown();

@@ -1,6 +1,7 @@
 // The ratio table the benchmark prints at the end: each kernel's throughput divided by the
-// throughput of its baseline (memcpy for forward kernels, 2R1W for backward kernels) of the same
-// element type and size, measured in the same run. Needs Google Benchmark; knows nothing of rectify.
+// throughput of its reference of the same element type and size, measured in the same run: its
+// baseline (memcpy for forward kernels, 2R1W for backward kernels) or a peer's kernel (XNNPACK's
+// ELU...). Needs Google Benchmark; knows nothing of rectify.
 #pragma once
 
 #include <benchmark/benchmark.h>
@@ -37,18 +38,28 @@ inline std::size_t arrays_moved(Traffic traffic) {
 inline constexpr double no_target = std::numeric_limits<double>::quiet_NaN();
 using Targets = std::array<double, sizes.size()>;  // one minimum ratio per size, NaN = none
 
-// One row of the table: a kernel (or a baseline, whose name is baseline_name(traffic)).
+// One row of the table: rectify's kernel (or a baseline) divided by a reference run.
 struct RowSpec {
-    std::string name;
-    Traffic traffic;
-    Targets float_targets;  // PERFORMANCE.md states targets for float only
+    std::string kernel;            // rectify's kernel, or a baseline
+    std::string reference_kernel;  // a baseline ("memcpy", "2R1W"), or the peer's kernel
+    std::string reference_impl;    // "" for a baseline, else the peer: "XNNPACK"
+    Targets float_targets;         // PERFORMANCE.md states targets for float only
 };
 
-inline bool is_baseline(const RowSpec& row) { return row.name == baseline_name(row.traffic); }
+inline bool is_baseline(const RowSpec& row) { return row.kernel == row.reference_kernel && row.reference_impl.empty(); }
 
-// "relu_forward<float>/4096": the name Google Benchmark gives the run, and the table's key.
-inline std::string run_name(const std::string& kernel, const char* type, std::size_t size) {
-    return kernel + "<" + type + ">/" + std::to_string(size);
+// "relu_forward<float>/4096" (rectify, a baseline) or "elu_forward<float>/XNNPACK/4096" (a peer):
+// the name Google Benchmark gives the run, and the tables' key.
+inline std::string run_name(const std::string& kernel, const char* type, std::size_t size,
+                            const std::string& impl = "") {
+    return kernel + "<" + type + ">/" + (impl.empty() ? "" : impl + "/") + std::to_string(size);
+}
+
+// What the "vs" column says: "memcpy", "XNNPACK" (its kernel of the same name), "XNNPACK elu_forward".
+inline std::string reference_label(const RowSpec& row) {
+    if (row.reference_impl.empty()) return row.reference_kernel;
+    if (row.reference_kernel == row.kernel) return row.reference_impl;
+    return row.reference_impl + " " + row.reference_kernel;
 }
 
 // Forwards everything to the reporter the user asked for (console, json, csv) and keeps, for
@@ -129,16 +140,18 @@ inline int print_ratio_table(std::ostream& out, const MedianRecorder& results,
     using detail::pad;
     using detail::rtrim;
     constexpr std::size_t name_width = 29;
-    constexpr std::size_t base_width = 7;
+    constexpr std::size_t base_width = 21;
     constexpr double in_place_allowance = 0.95;  // run-to-run noise on this shared machine
 
     const std::int64_t repetitions = results.repetitions();
-    out << "\nRatio table: kernel throughput / baseline throughput, same element type and size, "
+    out << "\nRatio table: rectify's throughput / its reference's throughput, same element type and size, "
         << (repetitions > 1 ? "median of " + std::to_string(repetitions) + " repetitions"
                             : std::string("single run (no repetitions)"))
         << ".\n"
-        << "  ratio  = items/s of the kernel / items/s of its baseline (memcpy for forward, 2R1W for backward)\n"
-        << "  el/ns  = elements per nanosecond, absolute\n"
+        << "  vs     = the reference: the kernel's baseline (memcpy for forward, 2R1W for backward), or a peer's\n"
+        << "           kernel (\"XNNPACK\": its kernel of the same name; \"XNNPACK elu_forward\": that one)\n"
+        << "  ratio  = items/s of rectify's kernel / items/s of the reference (above 1: rectify is faster)\n"
+        << "  el/ns  = elements per nanosecond of rectify's kernel, absolute\n"
         << "  target = minimum ratio from PERFORMANCE.md (float only); '!' after a ratio marks a miss\n\n";
 
     std::string header = pad("", name_width, true) + pad("", base_width, true);
@@ -156,17 +169,18 @@ inline int print_ratio_table(std::ostream& out, const MedianRecorder& results,
         bool printed_any = false;
         for (const RowSpec& row : rows) {
             const bool baseline_row = is_baseline(row);
-            std::string line = pad(row.name + "<" + type + ">", name_width, true) +
-                               pad(baseline_row ? "-" : baseline_name(row.traffic), base_width, true);
+            std::string line = pad(row.kernel + "<" + type + ">", name_width, true) +
+                               pad(baseline_row ? "-" : reference_label(row), base_width, true);
             bool ran = false;
             for (std::size_t s = 0; s < sizes.size(); ++s) {
-                const auto kernel = results.items_per_second(run_name(row.name, type, sizes[s]));
-                if (!kernel) {
+                const auto kernel = results.items_per_second(run_name(row.kernel, type, sizes[s]));
+                const auto base =
+                    results.items_per_second(run_name(row.reference_kernel, type, sizes[s], row.reference_impl));
+                if (!kernel || (!base && !row.reference_impl.empty())) {  // a peer without this type/size
                     line += "|                    ";
                     continue;
                 }
                 ran = true;
-                const auto base = results.items_per_second(run_name(baseline_name(row.traffic), type, sizes[s]));
                 const double target = is_float && !baseline_row ? row.float_targets[s] : no_target;
                 std::string ratio = "    -";
                 std::string mark = " ";
@@ -179,8 +193,8 @@ inline int print_ratio_table(std::ostream& out, const MedianRecorder& results,
                         ++checked;
                         if (value < target) {
                             mark = "!";
-                            misses.push_back(run_name(row.name, type, sizes[s]) + ": " + format("%.2f", value) +
-                                             " < " + format("%.2f", target));
+                            misses.push_back(run_name(row.kernel, type, sizes[s]) + ": " + format("%.2f", value) +
+                                             " of " + reference_label(row) + " < " + format("%.2f", target));
                         }
                     }
                 }

@@ -1,0 +1,48 @@
+// The interface between rectify_bench and the peer libraries it compares rectify with
+// (XNNPACK, ...). Each peer lives in its own translation unit (bench/peer_<name>.cpp), built only
+// when CMake found the library, so that a peer's headers and flags never reach the others.
+// Knows nothing of rectify or Google Benchmark.
+#pragma once
+
+#include <cstddef>
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace rectify_bench {
+
+// The arrays of one benchmark, owned by rectify_bench: x and dy are inputs, out receives the
+// result (a backward kernel's dx). PReLU uses `channels` weights; backward writes dweight.
+// Every array holds at least n elements plus 64 bytes of slack (XNNPACK may read past the end).
+template <class T>
+struct Buffers {
+    const T* x;
+    const T* dy;
+    T* out;
+    const T* weight;
+    T* dweight;
+    std::size_t channels;
+};
+
+// The timed work of one peer kernel at one size: everything a user does once (creating
+// operators, wrapping tensors) happens in `prepare`, outside the timed loop; the returned
+// function does what a user does on every call. prepare throws std::runtime_error when the peer
+// refuses (the benchmark then reports that error instead of a time).
+template <class T>
+struct PeerKernel {
+    std::string kernel;  // the rectify case it stands beside: "elu_forward", "prelu_forward_nhwc"
+    std::function<std::function<void()>(const Buffers<T>&, std::size_t n)> prepare;
+};
+
+struct Peer {
+    std::string name;         // as it appears in benchmark names and tables: "XNNPACK"
+    std::string description;  // one line for the run's context: version, threads, what it calls
+    std::vector<PeerKernel<float>> float_kernels;
+    std::vector<PeerKernel<double>> double_kernels;
+};
+
+#ifdef RECTIFY_BENCH_WITH_XNNPACK
+Peer xnnpack_peer();
+#endif
+
+}  // namespace rectify_bench
