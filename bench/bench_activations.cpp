@@ -1,7 +1,9 @@
 // rectify_bench: every activation kernel of rectify, forward and backward, float and double, at
 // 4K / 64K / 1M / 16M elements, against two baselines measured in the same run:
-//   memcpy<T>  copies n elements: 1 read + 1 write, the traffic of a forward kernel;
+//   copy<T>    copies n elements: 1 read + 1 write, the traffic of a forward kernel;
 //   2R1W<T>    c[i] = a[i] * b[i]: 2 reads + 1 write, the traffic of a backward kernel;
+// each the fastest of several ways of moving those bytes (memcpy, a vector loop, a loop with
+// streaming stores), size by size: see baselines.hpp for why a single way lies;
 // and against the peer libraries CMake found (bench/peer_<name>.cpp, one thread each), on the
 // same arrays, named "<kernel><type>/<peer>/<size>": XNNPACK (float ELU, SiLU as sigmoid then
 // multiply, Leaky ReLU, PReLU channels-last).
@@ -35,9 +37,9 @@
 // --benchmark_report_aggregates_only=true --benchmark_min_time=0.1 (0.1 s of CPU time per
 // repetition, not Google Benchmark's 0.5 s, keeps the whole default run near 90 s).
 // --benchmark_filter selects kernels as usual (a regex, or '-regex' to exclude), and the baselines
-// a selected kernel is compared with always run too (memcpy or 2R1W of the same type and size),
+// a selected kernel is compared with always run too (every way of copy or 2R1W, same type and size),
 // so every printed ratio has its denominator; so do the peer runs it is compared with, and
-// rectify's run beside a selected peer run. Filtering for a baseline alone runs just it.
+// rectify's run beside a selected peer run. Filtering for one way of a baseline runs all its ways.
 //
 // What is measured
 //   Inputs: x and dy uniform in [-4, 4] from fixed seeds (both signs, so every branch of every
@@ -56,6 +58,7 @@
 
 #include <benchmark/benchmark.h>
 
+#include "baselines.hpp"
 #include "peer.hpp"
 #include "ratio_table.hpp"
 
@@ -151,12 +154,6 @@ Data<T>& data() {
 rectify::ChannelShape nchw(std::size_t n) { return {1, prelu_channels, n / prelu_channels}; }
 rectify::ChannelShape nhwc(std::size_t n) { return {n / prelu_channels, prelu_channels, 1}; }
 
-// The 2R1W baseline; __restrict so that the compiler vectorizes it without a run-time alias check.
-template <class T>
-void multiply(const T* __restrict a, const T* __restrict b, T* __restrict c, std::size_t n) {
-    for (std::size_t i = 0; i < n; ++i) c[i] = a[i] * b[i];
-}
-
 template <class T>
 using Call = void (*)(Data<T>&, std::size_t n);
 
@@ -167,22 +164,35 @@ struct Case {
     Call<T> call;             // the timed work
     Call<T> setup = nullptr;  // untimed, once before the timed loop
     rectify::ChannelShape (*shape)(std::size_t n) = nullptr;  // PReLU: shown as the label
+    bool baseline = false;    // one of the ways of measuring its traffic's baseline (baselines.hpp)
 };
 
 constexpr Traffic forward_traffic = Traffic::one_read_one_write;
 constexpr Traffic backward_traffic = Traffic::two_reads_one_write;
 
-// Every benchmark of rectify, in the order they run and appear in the tables. The two baselines
-// come first.
+// Every benchmark of rectify, in the order they run and appear in the tables. The ways of
+// measuring the two baselines come first (baselines.hpp).
 template <class T>
 std::vector<Case<T>> cases() {
     using D = Data<T>;
     using std::size_t;
-    return {
-        {"memcpy", forward_traffic,
-         [](D& d, size_t n) { std::memcpy(d.out.get(), d.x.get(), n * sizeof(T)); }},
-        {"2R1W", backward_traffic,
-         [](D& d, size_t n) { multiply(d.x.get(), d.dy.get(), d.out.get(), n); }},
+    namespace base = rectify_bench::baselines;
+    std::vector<Case<T>> all = {
+        {"memcpy", forward_traffic, [](D& d, size_t n) { base::memcpy_copy(d.x.get(), d.out.get(), n); }, nullptr,
+         nullptr, true},
+        {"copy_loop", forward_traffic, [](D& d, size_t n) { base::copy_loop(d.x.get(), d.out.get(), n); }, nullptr,
+         nullptr, true},
+#if RECTIFY_BENCH_HAVE_STREAM
+        {"copy_stream", forward_traffic, [](D& d, size_t n) { base::copy_stream(d.x.get(), d.out.get(), n); },
+         nullptr, nullptr, true},
+#endif
+        {"2R1W_loop", backward_traffic,
+         [](D& d, size_t n) { base::multiply_loop(d.x.get(), d.dy.get(), d.out.get(), n); }, nullptr, nullptr, true},
+#if RECTIFY_BENCH_HAVE_STREAM
+        {"2R1W_stream", backward_traffic,
+         [](D& d, size_t n) { base::multiply_stream(d.x.get(), d.dy.get(), d.out.get(), n); }, nullptr, nullptr,
+         true},
+#endif
 
         {"relu_forward", forward_traffic, [](D& d, size_t n) { rectify::relu(d.cx(n), d.y(n)); }},
         {"relu_forward_inplace", forward_traffic,
@@ -219,6 +229,16 @@ std::vector<Case<T>> cases() {
          },
          nullptr, nhwc},
     };
+    return all;
+}
+
+// The runs whose best is the baseline of `traffic` at one type and size.
+template <class T>
+std::vector<std::string> baseline_runs(Traffic traffic, std::size_t size) {
+    std::vector<std::string> runs;
+    for (const Case<T>& c : cases<T>())
+        if (c.baseline && c.traffic == traffic) runs.push_back(run_name(c.name, type_name<T>, size));
+    return runs;
 }
 
 template <class T>
@@ -346,8 +366,15 @@ std::vector<RowSpec> table_rows() {
     };
 
     std::vector<RowSpec> rows;
+    std::set<std::string> baselines_shown;
     for (const Case<float>& c : cases<float>()) {
         const std::string name = c.name;
+        const std::string baseline = rectify_bench::baseline_name(c.traffic);
+        if (c.baseline) {  // the baseline (best of its ways) first, then each way against it
+            if (baselines_shown.insert(baseline).second) rows.push_back({baseline, baseline, "", no_targets});
+            rows.push_back({name, baseline, "", no_targets});
+            continue;
+        }
         const auto baseline_targets = vs_baseline.find(name);
         rows.push_back({name, rectify_bench::baseline_name(c.traffic), "",
                         baseline_targets == vs_baseline.end() ? no_targets : baseline_targets->second});
@@ -395,6 +422,7 @@ void catalogue(Catalogue& runs, const std::vector<RowSpec>& rows) {
     for (std::size_t size : rectify_bench::sizes) {
         for (const Case<T>& c : cases<T>()) {
             auto& needs = runs[run_name(c.name, type_name<T>, size)];
+            for (const std::string& run : baseline_runs<T>(c.traffic, size)) needs.push_back(run);
             for (const RowSpec& row : rows)
                 if (row.kernel == c.name) needs.push_back(run_name(row.reference_kernel, type_name<T>, size, row.reference_impl));
         }
@@ -568,6 +596,13 @@ int main(int argc, char** argv) {
     text << std::flush;
 
     rectify_bench::MedianRecorder recorder(*display);
+    for (std::size_t size : rectify_bench::sizes) {
+        for (Traffic traffic : {forward_traffic, backward_traffic}) {
+            const char* baseline = rectify_bench::baseline_name(traffic);
+            recorder.best_of(run_name(baseline, "float", size), baseline_runs<float>(traffic, size));
+            recorder.best_of(run_name(baseline, "double", size), baseline_runs<double>(traffic, size));
+        }
+    }
     const auto start = std::chrono::steady_clock::now();
     benchmark::RunSpecifiedBenchmarks(&recorder);
     const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - start;

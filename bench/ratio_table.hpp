@@ -1,7 +1,7 @@
 // The ratio table the benchmark prints at the end: each kernel's throughput divided by the
 // throughput of its reference of the same element type and size, measured in the same run: its
-// baseline (memcpy for forward kernels, 2R1W for backward kernels) or a peer's kernel (XNNPACK's
-// ELU...). Needs Google Benchmark; knows nothing of rectify.
+// baseline (copy for forward kernels, 2R1W for backward kernels, each the fastest of several ways
+// of moving those bytes) or a peer's kernel (XNNPACK's ELU...). Needs Google Benchmark; knows nothing of rectify.
 #pragma once
 
 #include <benchmark/benchmark.h>
@@ -27,8 +27,9 @@ inline constexpr std::array<std::size_t, 4> sizes = {4096, 65536, 1048576, 16777
 // backward kernels read x and dy and write dx (the traffic of c[i] = a[i] * b[i]).
 enum class Traffic { one_read_one_write, two_reads_one_write };
 
+// The baselines, each the best of several ways of moving its bytes (baselines.hpp).
 inline const char* baseline_name(Traffic traffic) {
-    return traffic == Traffic::one_read_one_write ? "memcpy" : "2R1W";
+    return traffic == Traffic::one_read_one_write ? "copy" : "2R1W";
 }
 
 inline std::size_t arrays_moved(Traffic traffic) {
@@ -41,7 +42,7 @@ using Targets = std::array<double, sizes.size()>;  // one minimum ratio per size
 // One row of the table: rectify's kernel (or a baseline) divided by a reference run.
 struct RowSpec {
     std::string kernel;            // rectify's kernel, or a baseline
-    std::string reference_kernel;  // a baseline ("memcpy", "2R1W"), or the peer's kernel
+    std::string reference_kernel;  // a baseline ("copy", "2R1W"), or the peer's kernel
     std::string reference_impl;    // "" for a baseline, else the peer: "XNNPACK"
     Targets float_targets;         // PERFORMANCE.md states targets for float only
 };
@@ -55,7 +56,7 @@ inline std::string run_name(const std::string& kernel, const char* type, std::si
     return kernel + "<" + type + ">/" + (impl.empty() ? "" : impl + "/") + std::to_string(size);
 }
 
-// What the "vs" column says: "memcpy", "XNNPACK" (its kernel of the same name), "XNNPACK elu_forward".
+// What the "vs" column says: "copy", "XNNPACK" (its kernel of the same name), "XNNPACK elu_forward".
 inline std::string reference_label(const RowSpec& row) {
     if (row.reference_impl.empty()) return row.reference_kernel;
     if (row.reference_kernel == row.kernel) return row.reference_impl;
@@ -78,7 +79,16 @@ public:
 
     void Finalize() override { display_.Finalize(); }
 
+    // `name` stands for the fastest of `runs` (a baseline measured in several ways).
+    void best_of(const std::string& name, std::vector<std::string> runs) { best_of_[name] = std::move(runs); }
+
     std::optional<double> items_per_second(const std::string& name) const {
+        if (auto ways = best_of_.find(name); ways != best_of_.end()) {
+            std::optional<double> best;
+            for (const std::string& run : ways->second)
+                if (auto items = items_per_second(run); items && (!best || *items > *best)) best = items;
+            return best;
+        }
         if (auto median = medians_.find(name); median != medians_.end()) return median->second;
         auto singles = singles_.find(name);
         if (singles == singles_.end() || singles->second.empty()) return std::nullopt;
@@ -108,6 +118,7 @@ private:
     benchmark::BenchmarkReporter& display_;
     std::map<std::string, double> medians_;
     std::map<std::string, std::vector<double>> singles_;
+    std::map<std::string, std::vector<std::string>> best_of_;
     std::int64_t repetitions_ = 1;
 };
 
@@ -148,7 +159,8 @@ inline int print_ratio_table(std::ostream& out, const MedianRecorder& results,
         << (repetitions > 1 ? "median of " + std::to_string(repetitions) + " repetitions"
                             : std::string("single run (no repetitions)"))
         << ".\n"
-        << "  vs     = the reference: the kernel's baseline (memcpy for forward, 2R1W for backward), or a peer's\n"
+        << "  vs     = the reference: the kernel's baseline (copy for forward, 2R1W for backward: each the fastest\n"
+        << "           of the ways listed under it, size by size; those lines show each way / the fastest), or a peer's\n"
         << "           kernel (\"XNNPACK\": its kernel of the same name; \"XNNPACK elu_forward\": that one)\n"
         << "  ratio  = items/s of rectify's kernel / items/s of the reference (above 1: rectify is faster)\n"
         << "  el/ns  = elements per nanosecond of rectify's kernel, absolute\n"
