@@ -25,8 +25,13 @@ struct batch_math<ReLU, T> {
     template <class A>
     xsimd::batch<T, A> forward(const xsimd::batch<T, A>& x) const {
         using B = xsimd::batch<T, A>;
-        // A select on x < 0, not xsimd::max (which turns NaN into 0): -0 and NaN pass through.
-        return xsimd::select(x < B(T(0)), B(T(0)), x);
+        if constexpr (max_keeps_second_operand) {
+            // One instruction: x86's max(0, x) returns its second operand x when x is NaN and when
+            // the two compare equal (x = -0), which is PyTorch's x < 0 ? 0 : x exactly.
+            return xsimd::max(B(T(0)), x);
+        } else {
+            return xsimd::select(x < B(T(0)), B(T(0)), x);  // -0 and NaN pass through
+        }
     }
     template <class A>
     xsimd::batch<T, A> backward(const xsimd::batch<T, A>& x, const xsimd::batch<T, A>& dy) const {
@@ -70,17 +75,27 @@ struct batch_math<ELU, T> {
     template <class A>
     xsimd::batch<T, A> forward(const xsimd::batch<T, A>& x) const {
         using B = xsimd::batch<T, A>;
-        const auto positive = x > B(T(0));
-        // expm1 on the non-positive lanes only (positive ones take x); NaN stays in the expm1 lane.
-        const B negative_part = B(alpha) * expm1_nonpositive(xsimd::select(positive, B(T(0)), x));
-        return xsimd::select(positive, x, negative_part);
+        using C = exp_constants<T>;
+        const B sign_bit(T(-0.0));
+        // expm1 of -|x|, clamped where it rounds to -1: positive lanes (which take x) stay in range
+        // too, so no lane computes anything outside it. max(floor, v) keeps a NaN v (x86 operand
+        // order), so NaN goes through expm1 and stays NaN.
+        const B z = xsimd::max(B(C::elu_floor), xsimd::bitwise_or(x, sign_bit));
+        // expm1(-0) = -0: the polynomial gives +0 there, so x's sign bit goes back on (a no-op for
+        // every other non-positive x, whose expm1 is negative already).
+        const B e = xsimd::bitwise_or(expm1_bounded(z), xsimd::bitwise_and(x, sign_bit));
+        return xsimd::select(x > B(T(0)), x, B(alpha) * e);
     }
     template <class A>
     xsimd::batch<T, A> backward(const xsimd::batch<T, A>& x, const xsimd::batch<T, A>& dy) const {
         using B = xsimd::batch<T, A>;
-        const auto positive = x > B(T(0));
-        const B e = exp_nonpositive_flushed(xsimd::select(positive, B(T(0)), x));
-        return xsimd::select(positive, dy, dy * B(alpha) * e);  // at 0: alpha * dy; NaN x: NaN
+        using C = exp_constants<T>;
+        const B floor(C::exp_floor);
+        const B z = xsimd::max(floor, xsimd::bitwise_or(x, B(T(-0.0))));  // -|x| within range; NaN kept
+        // exp(x) counts as 0 below the flush limit, as in the scalar math (dy * 0: NaN for an
+        // infinite dy there).
+        const B e = xsimd::select(x < floor, B(T(0)), exp_bounded(z));
+        return xsimd::select(x > B(T(0)), dy, dy * B(alpha) * e);  // at 0: alpha * dy; NaN x: NaN
     }
 };
 
@@ -92,28 +107,19 @@ struct batch_math<SiLU, T> {
     xsimd::batch<T, A> forward(const xsimd::batch<T, A>& x) const {
         using B = xsimd::batch<T, A>;
         using C = exp_constants<T>;
-        const B one(T(1));
-        // silu(x) = x / (1 + exp(-x)), with exp(-x) = 2^k * (1 + q). Beyond |x| = -silu_floor the
-        // result is x (right) or rounds to -0 (left, -inf included): clamp there, keeping NaN.
-        const B limit(-C::silu_floor);
-        const B xc = xsimd::select(x < -limit, -limit, x);
-        const B z = xsimd::select(xc > limit, -limit, -xc);
-        const auto [k, q] = reduce_exp(z);
-        // Right (x >= 0, k <= 0): the denominator 1 + 2^k + 2^k*q rounds once while 1 + 2^k is
-        // exact; below, 2^k is under the ULP of 1 and 1 + q's rounding does not matter.
-        const B s = pow2(xsimd::max(k, B(C::scale_split)));  // k is never NaN for non-NaN x
-        const B right_den = xsimd::select(k < B(T(-C::mantissa_bits)), xsimd::fma(s, q + one, one),
-                                          xsimd::fma(s, q, one + s));
-        const B right = xc / right_den;
-        // Left (x < 0, k >= 0): x / (1 + 2^k (1 + q)) = x / (2^-k + 1 + q) * 2^-k, so exp(-x) never
-        // overflows; 2^-k + 1 is exact while k <= mantissa_bits, else 2^-k only grazes q. The
-        // factor 2^-k goes last, split so that the first product stays normal (exact) and the
-        // second rounds once into the denormals where the result is tiny.
-        const B k_high = xsimd::min(k, B(-C::scale_split));
-        const B t = pow2(-k_high);
-        const B left_den = xsimd::select(k > B(T(C::mantissa_bits)), one + (q + t), (one + t) + q);
-        const B left = (xc / left_den * t) * pow2(k_high - k);
-        return xsimd::select(xc < B(T(0)), left, right);  // NaN: right = NaN / den
+        // silu(x) = x / (1 + exp(-x)), exp(-x) = 2^n (1 + q). While n < digits (x > silu_left),
+        // 1 + 2^n is exact and the denominator 2^n*q + (1 + 2^n) rounds once: one division and
+        // about 2 ULP in all. Left of that 1 + 2^n would round too; those lanes, rare in practice,
+        // take the left formula, and a vector without them skips it. For x > right_limit exp(-x) is
+        // clamped at exp(-right_limit), far below the ULP of 1: the result is x (+inf too).
+        // NaN: max(-right_limit, NaN) keeps the NaN (x86 operand order) and x / NaN is NaN.
+        const B right_limit(-C::exp_floor);
+        const B z = xsimd::max(-right_limit, xsimd::bitwise_xor(x, B(T(-0.0))));
+        const auto e = split_exp<ln2_split::two_part>(z);
+        const B y = x / xsimd::fma(e.scale, e.q, e.scale + B(T(1)));
+        const auto left = x < B(C::silu_left);
+        if (xsimd::any(left)) return xsimd::select(left, forward_left(x), y);
+        return y;
     }
 
     template <class A>
@@ -121,20 +127,33 @@ struct batch_math<SiLU, T> {
         using B = xsimd::batch<T, A>;
         using C = exp_constants<T>;
         // Beyond the flush limit the gradient is exactly 1 (right) or 0 (left), as in the scalar
-        // math (activations.hpp, gradient_flush_limit); x is clamped so that x * e stays finite.
-        // NaN stays NaN.
+        // math (activations.hpp, gradient_flush_limit): x is clamped there, where the formula below
+        // gives exactly 1 on the right, and the left is set to 0. NaN stays NaN (operand order).
         const B limit(-C::exp_floor);
-        const auto above = x > limit;
-        const auto below = x < -limit;
-        const B xc = xsimd::select(above, limit, xsimd::select(below, -limit, x));
-        const B e = exp_nonpositive_flushed(-xsimd::abs(xc));
+        const B xc = xsimd::min(limit, xsimd::max(-limit, x));
+        const B e = exp_bounded(xsimd::bitwise_or(xc, B(T(-0.0))));  // exp(-|x|)
         const B d = B(T(1)) + e;
-        const B d2 = d * d;
-        // s * (1 + x * s(-x)) without the cancellation of 1 - s (activations.hpp, silu_grad):
-        const B right = (d + xc * e) / d2;
-        const B left = e * (d + xc) / d2;
-        const B grad = xsimd::select(above, B(T(1)), xsimd::select(below, B(T(0)), xsimd::select(xc < B(T(0)), left, right)));
-        return dy * grad;
+        // s * (1 + x * s(-x)) without the cancellation of 1 - s (activations.hpp, silu_grad), in one
+        // expression: x >= 0: (d + x*e) / d^2; x < 0: e * (d + x) / d^2 = (e*d + x*e) / d^2.
+        const B leading = xsimd::select(xc < B(T(0)), e * d, d);
+        const B grad = xsimd::fma(xc, e, leading) / (d * d);
+        return dy * xsimd::select(x < -limit, B(T(0)), grad);
+    }
+
+private:
+    // x < silu_left (and -inf): x / (1 + 2^k (1 + q)) = x / (2^-k + 1 + q) * 2^-k, so exp(-x) never
+    // overflows; 2^-k only grazes 1 + q there (k >= digits). The factor 2^-k goes last, split so that
+    // the first product stays normal (exact) and the second rounds once into the denormals where
+    // the result is tiny. Below silu_floor the result is -0.
+    template <class A>
+    static xsimd::batch<T, A> forward_left(const xsimd::batch<T, A>& x) {
+        using B = xsimd::batch<T, A>;
+        using C = exp_constants<T>;
+        const B xc = xsimd::max(B(C::silu_floor), x);
+        const auto parts = split_exp<ln2_split::compensated>(-xc);
+        const B k_high = xsimd::min(parts.n, B(-C::scale_split));
+        const B t = pow2(-k_high);
+        return (xc / (B(T(1)) + (parts.q + t)) * t) * pow2(k_high - parts.n);
     }
 };
 

@@ -1,6 +1,8 @@
 // rectify/detail/loops.hpp — the one elementwise loop every kernel runs.
 //
-// transform(n, out, op, in...) computes out[i] = op(in[0][i], in[1][i], ...) for i < n. With SIMD,
+// transform(n, out, op, in...) computes out[i] = op(in[0][i], in[1][i], ...) for i < n. op is taken
+// by value: a copy local to the loop cannot alias the output, so its parameters stay in registers
+// (through a reference, every store to a float output could change a float parameter). With SIMD,
 // op is called on batches: a main loop of four batches per iteration (independent work to hide the
 // latency of the longer kernels), a one-batch loop, then the tail — fewer than one batch of
 // elements — copied into a zero-padded batch, so the tail runs the same vector math as the body and
@@ -21,7 +23,7 @@
 namespace rectify::detail {
 
 template <class T, class Op, class... In>
-inline void transform(std::size_t n, T* out, const Op& op, const In*... in) {
+inline void transform(std::size_t n, T* out, const Op op, const In*... in) {
 #if RECTIFY_DETAIL_SIMD
     using B = batch<T>;
     constexpr std::size_t W = B::size;

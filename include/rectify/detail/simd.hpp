@@ -39,6 +39,22 @@ using batch = xsimd::batch<T, arch>;
 template <class T>
 inline constexpr std::size_t lanes = batch<T>::size;
 inline const char* arch_name() { return arch::name(); }
+
+// x86's max/min instructions return their second operand when either is NaN or when the two
+// compare equal (+0 and -0): xsimd::max(c, v) keeps a NaN v, and max(0, x) is PyTorch's ReLU.
+// Other instruction sets (NEON's fmax) order ±0 and so must not be used that way for ReLU.
+#if defined(__x86_64__) || defined(__i386__) || defined(_M_X64) || defined(_M_IX86)
+inline constexpr bool max_keeps_second_operand = true;
+#else
+inline constexpr bool max_keeps_second_operand = false;
+#endif
+
+// Whether xsimd::fma is one fused instruction (otherwise it is x*y + z, rounded twice).
+#if defined(__FMA__) || defined(__AVX512F__) || defined(__aarch64__)
+inline constexpr bool fused_multiply_add = true;
+#else
+inline constexpr bool fused_multiply_add = false;
+#endif
 #else
 template <class T>
 inline constexpr std::size_t lanes = 1;

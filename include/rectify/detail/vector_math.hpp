@@ -1,13 +1,23 @@
 // rectify/detail/vector_math.hpp — exp and expm1 on xsimd batches of float or double.
 //
-// Both use the classic scheme: x = n*ln2 + r with n an integer and |r| <= ln2/2 (Cody–Waite
-// reduction: ln2 split in a short high part, so n*ln2_hi is exact, and the rest), expm1(r) by a
-// polynomial, and 2^n built directly in the exponent bits. xsimd's own exp is not used because
-// the activations need the pieces: ELU needs expm1 without the cancellation of exp(x) - 1, and
-// SiLU needs 2^n applied last so that its tiny results round once into the denormal range.
+// The classic scheme: z = n*ln2 + r with n an integer and |r| <= ln2/2, expm1(r) by a minimax
+// polynomial, and 2^n built in the exponent bits. xsimd's own exp is not used because the
+// activations need the pieces: ELU needs expm1 without the cancellation of exp(z) - 1, SiLU needs
+// the denominator 1 + exp(z) fused, and the far-left SiLU needs 2^n applied last so that its tiny
+// results round once into the denormals.
 //
-// Accuracy (measured by tests/test_accuracy.cpp over dense sweeps; README lists the numbers):
-// the polynomial's truncation error is below 0.02 ULP; the reconstruction adds one rounding.
+// What it costs is what sets the speed of ELU and SiLU (they are compute-bound until the data
+// leave the cache), so every operation is counted:
+//   - n and 2^n come from one fused multiply-add: z*log2e + (1.5*2^p + bias) rounds z*log2e to an
+//     integer and leaves n + bias in the low mantissa bits, so 2^n is that value shifted into the
+//     exponent field (one shift), and n is the same value minus the constant (one subtraction);
+//   - r = z - n*ln2 is one fused multiply-add with a single ln2 constant where |n| is small enough
+//     for n*(ln2 - ln2_rounded) not to matter (ELU, gradients), two (Cody–Waite) elsewhere;
+//   - expm1(r) = r + r^2 * P(r), P a minimax polynomial (degree 4 for float, 10 for double).
+//
+// Accuracy: every kernel built on these is checked against the correctly rounded value by
+// tests/test_accuracy.cpp (float: all 2^32 inputs in the exhaustive test) with the bounds stated in
+// the README; the polynomials' own errors are given beside their coefficients.
 #pragma once
 
 #include "../activations.hpp"
@@ -26,29 +36,35 @@ template <>
 struct exp_constants<float> {
     using bits_type = std::uint32_t;
     static constexpr int mantissa_bits = 23;
-    static constexpr bits_type exponent_bias = 127;
     static constexpr float log2e = 1.44269504088896341f;
-    // Cody–Waite split of ln2 (Cephes expf): 355/512 has 9 significant bits, so n*ln2_hi is exact
-    // for every |n| < 2^15; ln2_lo = ln2 - ln2_hi rounded to float.
+    // 1.5 * 2^23 + 127: z*log2e + this rounds z*log2e to an integer n (ties to even) and leaves
+    // n + 127 (the biased exponent of 2^n) in the low mantissa bits, for |n| < 2^21.
+    static constexpr float biased_round_magic = 12583039.0f;
+    // ln2 rounded to float; n*ln2 is exact inside an FMA and z - n*ln2 is a float (|z| >= 1/4
+    // whenever n != 0), so r's only error is n*(ln2 - ln2_single) < 26 * 1.9e-9 for ELU's range.
+    static constexpr float ln2_single = 0.693147182464599609375f;
+    // Cody–Waite split for larger |n| (Cephes expf): ln2_hi has 9 significant bits, so n*ln2_hi and
+    // z - n*ln2_hi are exact for |n| < 2^15; ln2_lo = ln2 - ln2_hi rounded to float.
     static constexpr float ln2_hi = 0.693359375f;
     static constexpr float ln2_lo = -2.12194440e-4f;
-    // Adding 1.5 * 2^23 rounds a float of magnitude < 2^22 to an integer (ties to even) and leaves
-    // that integer in the low mantissa bits.
-    static constexpr float round_magic = 12582912.0f;
-    // Taylor coefficients 1/k!, k = 2..8: on |r| <= ln2/2 the truncation error of the degree-8
-    // polynomial is |r|^9/9! < 6e-10 relative to expm1(r), 0.01 ULP.
-    static constexpr float taylor[] = {1.0f / 2, 1.0f / 6, 1.0f / 24, 1.0f / 120,
-                                       1.0f / 720, 1.0f / 5040, 1.0f / 40320};
-    // expm1(x) is -1 (after rounding) below -17.33; clamping at -30 keeps n >= -44 normal.
-    static constexpr float expm1_floor = -30.0f;
-    // 2^n - 1 is exact while n >= -(digits): there expm1 = 2^n*q + (2^n - 1) rounds once.
-    static constexpr int expm1_exact_shift = -24;
-    // The exp used for gradients returns 0 below this, as the scalar math does (activations.hpp).
+    // expm1(r) = r + r^2*P(r) on |r| <= 0.3467 (just over ln2/2), P(r) = c2 + c3 r + ... + c6 r^4:
+    // coefficients of a minimax fit of the relative error of expm1, each rounded to float in turn
+    // with the rest refitted (Lawson's iteration, 34 digits); relative error 1.37e-8 (0.23 ULP of
+    // the smallest float ULP ratio), checked on 4000 points in the same precision.
+    static constexpr float expm1_poly[] = {0x1.fffffep-2f, 0x1.5554b4p-3f, 0x1.5556f4p-5f, 0x1.122544p-7f,
+                                           0x1.6b9a08p-10f};
+    // ELU: expm1 rounds to -1 below -17.33; clamping at -18 keeps n >= -26 (single ln2 constant).
+    static constexpr float elu_floor = -18.0f;
+    // The exp of the gradients returns 0 below this, as the scalar math does (activations.hpp); at
+    // -87, n >= -126 and 2^n is normal.
     static constexpr float exp_floor = static_cast<float>(-scalar_math::gradient_flush_limit<float>);
-    // silu(x) = x*exp(x)/(1+exp(x)) rounds to -0 below about -108.6; clamping at -110 keeps n >= -159.
+    // SiLU's fused denominator 2^n*q + (1 + 2^n) needs 1 + 2^n exact: n <= 23, x > -16.29.
+    static constexpr float silu_left = -16.0f;
+    // silu(x) = x*exp(x)/(1+exp(x)) rounds to -0 below about -108.6; clamping at -110 keeps
+    // n >= -159 in the far-left formula.
     static constexpr float silu_floor = -110.0f;
-    // 2^n for n < scale_split is applied as 2^scale_split * 2^(n - scale_split): the first factor
-    // keeps the product normal (exact), the second rounds once into the denormal range.
+    // Far left, 2^n for n < scale_split is applied as 2^scale_split * 2^(n - scale_split): the first
+    // factor keeps the product normal (exact), the second rounds once into the denormal range.
     static constexpr float scale_split = -100.0f;
 };
 
@@ -56,89 +72,111 @@ template <>
 struct exp_constants<double> {
     using bits_type = std::uint64_t;
     static constexpr int mantissa_bits = 52;
-    static constexpr bits_type exponent_bias = 1023;
     static constexpr double log2e = 1.4426950408889634074;
-    // Cody–Waite split of ln2 (Cephes exp): ln2_hi has 20 significant bits.
+    static constexpr double biased_round_magic = 6755399441056767.0;  // 1.5 * 2^52 + 1023
+    static constexpr double ln2_single = 0x1.62e42fefa39efp-1;
+    // Cody–Waite split (Cephes exp): ln2_hi has 20 significant bits.
     static constexpr double ln2_hi = 6.93145751953125e-1;
     static constexpr double ln2_lo = 1.42860682030941723212e-6;
-    static constexpr double round_magic = 6755399441055744.0;  // 1.5 * 2^52
-    // Taylor coefficients 1/k!, k = 2..13: truncation error |r|^13/14! < 1.2e-17 relative, 0.1 ULP.
-    static constexpr double taylor[] = {1.0 / 2,          1.0 / 6,           1.0 / 24,
-                                        1.0 / 120,        1.0 / 720,         1.0 / 5040,
-                                        1.0 / 40320,      1.0 / 362880,      1.0 / 3628800,
-                                        1.0 / 39916800,   1.0 / 479001600,   1.0 / 6227020800};
-    static constexpr double expm1_floor = -60.0;  // expm1 rounds to -1 below -37.43; n >= -87
-    static constexpr int expm1_exact_shift = -53;
+    // expm1(r) = r + r^2*P(r), P of degree 10, fitted as the float one (50 digits); relative error
+    // 2.9e-19 with the rounded coefficients (0.003 ULP; degree 9 gave 1.9e-17, 0.17 ULP).
+    static constexpr double expm1_poly[] = {
+        0x1.0000000000000p-1,  0x1.5555555555559p-3,  0x1.5555555555559p-5,  0x1.111111110f725p-7,
+        0x1.6c16c16c16e6dp-10, 0x1.a01a01af931a9p-13, 0x1.a01a019b851e6p-16, 0x1.71ddf94750c28p-19,
+        0x1.27e4ff459a09bp-22, 0x1.af5cfc10b3fd2p-26, 0x1.1f2eca9a216a8p-29};
+    static constexpr double elu_floor = -38.0;  // expm1 rounds to -1 below -37.43; n >= -55
     static constexpr double exp_floor = -scalar_math::gradient_flush_limit<double>;
-    static constexpr double silu_floor = -760.0;  // silu rounds to -0 below about -751.8
+    static constexpr double silu_left = -36.0;  // n <= 52: x > -36.39
+    static constexpr double silu_floor = -760.0;         // silu rounds to -0 below about -751.8
     static constexpr double scale_split = -1000.0;
 };
 
-// x = n*ln2 + r: n (integral, as T) and expm1(r).
+// z = n*ln2 + r, exp(z) = scale * (1 + expm1(r)): the pieces every function here is made of.
 template <class T, class A>
-struct exp_reduced {
-    xsimd::batch<T, A> n;
-    xsimd::batch<T, A> expm1_r;
+struct exp_parts {
+    xsimd::batch<T, A> n;      // integral, as T
+    xsimd::batch<T, A> scale;  // 2^n: valid for n within the normal exponent range
+    xsimd::batch<T, A> q;      // expm1(r)
 };
 
+// P(r) of expm1(r) = r + r^2 * P(r), Horner's scheme (the kernels keep four vectors in flight, so the
+// latency of the chain is hidden and the count of operations is what matters).
 template <class T, class A>
-inline exp_reduced<T, A> reduce_exp(const xsimd::batch<T, A>& x) {
+inline xsimd::batch<T, A> expm1_polynomial(const xsimd::batch<T, A>& r) {
     using B = xsimd::batch<T, A>;
     using C = exp_constants<T>;
-    const B magic(C::round_magic);
-    const B n = (x * B(C::log2e) + magic) - magic;
-    const B r_hi = xsimd::fnma(n, B(C::ln2_hi), x);  // exact: n*ln2_hi is exact and close to x
-    const B t = n * B(-C::ln2_lo);                    // tiny: its own rounding is negligible
-    const B r = r_hi + t;
-    // The rounding error of r (Fast2Sum: |r_hi| >= |t| but where r is so small that it does not
-    // matter) would otherwise cost up to half an ULP of r, amplified by exp(r) <= 1.42.
-    const B r_err = (r_hi - r) + t;
-    constexpr std::size_t degree = sizeof(C::taylor) / sizeof(C::taylor[0]);
-    B p(C::taylor[degree - 1]);
-    for (std::size_t k = degree - 1; k-- > 0;) p = xsimd::fma(p, r, B(C::taylor[k]));
-    // expm1(r + r_err) = r + r^2*p(r) + r_err*(1 + r) + ...: the small terms are summed first and
-    // the leading r is added last, in one rounding, so small r keeps full relative accuracy.
-    return {n, r + xsimd::fma(r * r, p, xsimd::fma(r_err, r, r_err))};
+    constexpr std::size_t terms = sizeof(C::expm1_poly) / sizeof(C::expm1_poly[0]);
+    B p(C::expm1_poly[terms - 1]);
+    for (std::size_t k = terms - 1; k-- > 0;) p = xsimd::fma(p, r, B(C::expm1_poly[k]));
+    return p;
 }
 
-// 2^n for integral n within the normal exponent range, built in the exponent bits.
+// How r = z - n*ln2 is formed:
+//   single:      one FMA with ln2 rounded to T. Exact but for n*(ln2 - ln2_single), which is
+//                1.9e-9*|n| for float (fine where |n| is small or exp(z) tiny next to the result)
+//                and relatively 16 times larger for double;
+//   two_part:    Cody–Waite, two FMAs: r rounds once (up to half an ULP of r);
+//   compensated: Cody–Waite with r's rounding error carried into the polynomial (Fast2Sum), for
+//                results that must stay within half an ULP or so of exp(r).
+// Without a fused multiply-add, single falls back to two_part.
+enum class ln2_split { single, two_part, compensated };
+
+// The pieces of exp(z), for z with |z*log2e| < 2^21 (NaN propagates into n, r and q; 2^n is
+// garbage outside the normal exponent range and must be discarded or clamped by the caller).
+template <ln2_split split, class T, class A>
+inline exp_parts<T, A> split_exp(const xsimd::batch<T, A>& z) {
+    using B = xsimd::batch<T, A>;
+    using C = exp_constants<T>;
+    using U = xsimd::batch<typename C::bits_type, A>;
+    const B magic(C::biased_round_magic);
+    const B t = xsimd::fma(z, B(C::log2e), magic);
+    const B n = t - magic;
+    const B scale = xsimd::bitwise_cast<B>(xsimd::bitwise_cast<U>(t) << C::mantissa_bits);
+    if constexpr (split == ln2_split::single && fused_multiply_add) {
+        const B r = xsimd::fma(n, B(-C::ln2_single), z);
+        return {n, scale, xsimd::fma(r * r, expm1_polynomial(r), r)};
+    } else if constexpr (split != ln2_split::compensated) {
+        const B r = xsimd::fma(n, B(-C::ln2_lo), xsimd::fma(n, B(-C::ln2_hi), z));
+        return {n, scale, xsimd::fma(r * r, expm1_polynomial(r), r)};
+    } else {
+        const B r_hi = xsimd::fma(n, B(-C::ln2_hi), z);    // exact: n*ln2_hi is exact and close to z
+        const B r_lo = n * B(-C::ln2_lo);                 // tiny: its own rounding is negligible
+        const B r = r_hi + r_lo;
+        const B r_err = (r_hi - r) + r_lo;
+        // expm1(r + r_err) = r + r^2*P(r) + r_err*(1 + r) + ...: the small terms are summed first
+        // and the leading r is added last, in one rounding, so small r keeps full relative accuracy.
+        return {n, scale, r + xsimd::fma(r * r, expm1_polynomial(r), xsimd::fma(r_err, r, r_err))};
+    }
+}
+
+// expm1(z) for z in [elu_floor, 0] (NaN propagates); within 1 ULP (ELU's bound). For z = -0 it
+// returns +0: the caller restores the sign. 2^n - 1 is exact while n >= -(digits): then
+// 2^n*q + (2^n - 1) rounds once; below, the result is -1 within an ULP either way.
+template <class T, class A>
+inline xsimd::batch<T, A> expm1_bounded(const xsimd::batch<T, A>& z) {
+    using B = xsimd::batch<T, A>;
+    // double: ln2_single's relative error is 2^-54.7 (float's: 2^-28.5), too much next to 1 ULP.
+    constexpr ln2_split split = std::is_same_v<T, float> ? ln2_split::single : ln2_split::compensated;
+    const auto e = split_exp<split>(z);
+    return xsimd::fma(e.scale, e.q, e.scale - B(T(1)));
+}
+
+// exp(z) for z in [exp_floor, 0] (NaN propagates), for gradients: their bound is relative to
+// |dy|, so the single ln2 constant's error n*1.9e-9 (float), which only grows where exp(z) is
+// tiny, is far inside it.
+template <class T, class A>
+inline xsimd::batch<T, A> exp_bounded(const xsimd::batch<T, A>& z) {
+    const auto e = split_exp<ln2_split::single>(z);
+    return xsimd::fma(e.scale, e.q, e.scale);
+}
+
+// 2^n for integral n within the normal exponent range (n as T).
 template <class T, class A>
 inline xsimd::batch<T, A> pow2(const xsimd::batch<T, A>& n) {
     using C = exp_constants<T>;
+    using B = xsimd::batch<T, A>;
     using U = xsimd::batch<typename C::bits_type, A>;
-    // After adding round_magic, the low mantissa bits hold n (two's complement, modulo the
-    // mantissa); adding the bias and shifting pushes everything above the exponent field out.
-    const U bits = xsimd::bitwise_cast<U>(n + xsimd::batch<T, A>(C::round_magic)) + U(C::exponent_bias);
-    return xsimd::bitwise_cast<xsimd::batch<T, A>>(bits << C::mantissa_bits);
-}
-
-// expm1(x) for x <= 0 (and NaN, which propagates). Within about 1 ULP.
-template <class T, class A>
-inline xsimd::batch<T, A> expm1_nonpositive(const xsimd::batch<T, A>& x) {
-    using B = xsimd::batch<T, A>;
-    using C = exp_constants<T>;
-    const B xc = xsimd::select(x < B(C::expm1_floor), B(C::expm1_floor), x);  // keeps NaN
-    const auto [n, q] = reduce_exp(xc);
-    const B s = pow2(n);
-    // expm1(x) = 2^n * (1 + q) - 1. While 2^n - 1 is exact, 2^n*q + (2^n - 1) has one rounding
-    // (2^n*q is exact too) and keeps q's accuracy for n = 0; below, 1 + q loses bits that are far
-    // below the result's ULP and 2^n*(1+q) - 1 rounds once.
-    const B near = xsimd::fma(s, q, s - B(T(1)));
-    const B far = xsimd::fma(s, q + B(T(1)), B(T(-1)));
-    const B result = xsimd::select(n < B(T(C::expm1_exact_shift)), far, near);
-    return xsimd::select(x == B(T(0)), x, result);  // expm1(±0) = ±0: r + r^2*p loses the sign of -0
-}
-
-// exp(x) for x <= 0, flushed to 0 where the result would be denormal: for gradients, whose error
-// bound is relative to |dy|. NaN propagates.
-template <class T, class A>
-inline xsimd::batch<T, A> exp_nonpositive_flushed(const xsimd::batch<T, A>& x) {
-    using B = xsimd::batch<T, A>;
-    using C = exp_constants<T>;
-    const auto below = x < B(C::exp_floor);
-    const B xc = xsimd::select(below, B(C::exp_floor), x);
-    const auto [n, q] = reduce_exp(xc);
-    return xsimd::select(below, B(T(0)), pow2(n) * (q + B(T(1))));
+    return xsimd::bitwise_cast<B>(xsimd::bitwise_cast<U>(n + B(C::biased_round_magic)) << C::mantissa_bits);
 }
 
 }  // namespace rectify::detail
