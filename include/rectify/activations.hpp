@@ -3,9 +3,9 @@
 // This header is the single home of each activation's definition: `operator()(x)` is the
 // forward value and `backward(x, dy)` the input gradient dx = f'(x) * dy. The SIMD kernels in
 // detail/ implement the same formulas on xsimd batches and are tested against these functions.
-// It needs only <cmath> and <type_traits>, so it can be included in CUDA device code: under nvcc
-// every function is __host__ __device__. The comparisons are PyTorch's (SEMANTICS.md); each one
-// carries a note on what it does with NaN and signed zeros.
+// It needs only the standard library (<cmath>, <cstring>, ...), so it can be included in CUDA
+// device code: under nvcc every function is __host__ __device__. The comparisons are PyTorch's
+// (SEMANTICS.md); each one carries a note on what it does with NaN and signed zeros.
 //
 // Parameters are doubles and are converted to the element type T once per call, as PyTorch
 // converts its Scalar arguments: LeakyReLU{0.1} acts as 0.1f on float.
@@ -14,10 +14,20 @@
 // scalar math is the correctly rounded value in all but rare near-tie cases (it is the yardstick
 // the vector kernels are measured against). Double is as accurate as the C library's exp/expm1
 // (SEMANTICS.md and the README list the measured bounds).
+//
+// On a CUDA device float is evaluated in float instead (GPUs without full double throughput run
+// double at 1/64 of the float rate): scalar_math::in_float below, written with explicit
+// round-to-nearest operations so that the host computes the very same bits. Each activation's
+// formula is written once, over the arithmetic it is evaluated in (`forward_in<A>`,
+// `backward_in<A>`); operator() and backward() pick scalar_math::in_double on the host and for
+// double, scalar_math::in_float for float on the device. tests/cuda proves in_float's accuracy on
+// the host over all 2^32 floats.
 #pragma once
 
 #include <cmath>
 #include <cstddef>
+#include <cstdint>
+#include <cstring>
 #include <limits>
 #include <type_traits>
 
@@ -105,6 +115,163 @@ RECTIFY_HOST_DEVICE inline double silu_grad(double x, double limit) {
     return e * (d + x) / (d * d);  // NaN x lands here (NaN >= 0 is false) and propagates
 }
 
+// ---- float evaluated in float: the device's float math, also callable on the host -------------
+//
+// Every operation is an explicit round-to-nearest one: on the device CUDA's __fmul_rn etc., which
+// nvcc never contracts into an fma and which stay IEEE under -prec-div=false; on the host plain
+// operators and std::fma, so a host build with -ffp-contract=off (tests/cuda builds so) computes
+// the same bits as the device. Not for --use_fast_math / -ftz=true device code: the tiny SiLU
+// results are denormals.
+namespace float_ops {
+#if defined(__CUDA_ARCH__)
+__device__ inline float mul(float a, float b) { return __fmul_rn(a, b); }
+__device__ inline float add(float a, float b) { return __fadd_rn(a, b); }
+__device__ inline float sub(float a, float b) { return __fsub_rn(a, b); }
+__device__ inline float div(float a, float b) { return __fdiv_rn(a, b); }
+__device__ inline float fma(float a, float b, float c) { return __fmaf_rn(a, b, c); }
+__device__ inline float rint(float x) { return rintf(x); }  // ties to even
+__device__ inline float abs(float x) { return fabsf(x); }
+// 2^n for an integral n in [-126, 127], built in the exponent bits.
+__device__ inline float pow2(float n) { return __int_as_float((static_cast<int>(n) + 127) << 23); }
+#else
+inline float mul(float a, float b) { return a * b; }
+inline float add(float a, float b) { return a + b; }
+inline float sub(float a, float b) { return a - b; }
+inline float div(float a, float b) { return a / b; }
+inline float fma(float a, float b, float c) { return std::fma(a, b, c); }
+inline float rint(float x) { return std::nearbyint(x); }  // ties to even in the default rounding mode
+inline float abs(float x) { return std::fabs(x); }
+inline float pow2(float n) {
+    const std::uint32_t bits = static_cast<std::uint32_t>(static_cast<int>(n) + 127) << 23;
+    float result;
+    std::memcpy(&result, &bits, sizeof result);
+    return result;
+}
+#endif
+}  // namespace float_ops
+
+// x = n*ln2 + r with n integral and |r| <= ln2/2 (about; n rounds a float product): n and
+// expm1(r). The scheme of rectify's vector exp (detail/vector_math.hpp) in scalar float.
+struct reduced_float {
+    float n;
+    float expm1_r;
+};
+RECTIFY_HOST_DEVICE inline reduced_float reduce_exp_float(float x) {
+    using namespace float_ops;
+    // Cody-Waite split of ln2 (Cephes expf): 355/512 has 9 significant bits, so n*ln2_hi is exact
+    // for |n| < 2^15 and x - n*ln2_hi is exact (Sterbenz); ln2_lo = ln2 - ln2_hi rounded to float.
+    constexpr float log2e = 1.44269504088896341f;
+    constexpr float ln2_hi = 0.693359375f;
+    constexpr float ln2_lo = -2.12194440e-4f;
+    const float n = rint(mul(x, log2e));
+    const float r_hi = fma(n, -ln2_hi, x);
+    const float t = mul(n, -ln2_lo);
+    const float r = add(r_hi, t);
+    // r's own rounding error (Fast2Sum) would cost up to half an ULP of r, amplified by exp(r).
+    const float r_err = add(sub(r_hi, r), t);
+    // Taylor coefficients 1/k!, k = 2..8: on |r| <= 0.35 the truncation error |r|^8/9! is below
+    // 6e-10 relative to expm1(r), 0.01 ULP.
+    constexpr float taylor[] = {1.0f / 2, 1.0f / 6, 1.0f / 24, 1.0f / 120, 1.0f / 720, 1.0f / 5040, 1.0f / 40320};
+    float p = taylor[6];
+    for (int k = 5; k >= 0; --k) p = fma(p, r, taylor[k]);
+    // expm1(r + r_err) = r + r^2*p(r) + r_err*(1 + r) + ...: the small terms first, r last.
+    return {n, add(r, fma(mul(r, r), p, fma(r_err, r, r_err)))};
+}
+
+// expm1(x) for x <= 0 or NaN, in float. Within 1 ULP (measured maximum in the README).
+RECTIFY_HOST_DEVICE inline float expm1_nonpositive_float(float x) {
+    using namespace float_ops;
+    if (x != x) return x;               // NaN in, NaN out
+    if (x == 0.0f) return x;            // ±0 (r + r^2*p would lose the sign of -0)
+    if (x < -18.0f) return -1.0f;       // exp(x) < 2^-25 there: expm1 rounds to -1 (-inf too)
+    const reduced_float red = reduce_exp_float(x);
+    const float s = pow2(red.n);        // n >= -26
+    // expm1(x) = 2^n * (1 + q) - 1: while 2^n - 1 is exact (n >= -24), 2^n*q + (2^n - 1) rounds
+    // once and keeps q's relative accuracy for n = 0; below, 1 + q loses bits far under the ULP.
+    if (red.n < -24.0f) return fma(s, add(red.expm1_r, 1.0f), -1.0f);
+    return fma(s, red.expm1_r, sub(s, 1.0f));
+}
+
+// exp(x) for x in [-87, 0] (normal results: n >= -126) or NaN, in float; rounds once.
+RECTIFY_HOST_DEVICE inline float exp_nonpositive_float(float x) {
+    using namespace float_ops;
+    if (x != x) return x;
+    const reduced_float red = reduce_exp_float(x);
+    const float s = pow2(red.n);
+    return fma(s, red.expm1_r, s);
+}
+
+// x * sigmoid(x) in float, tiny results to the last denormal. Within 2 ULP (README).
+RECTIFY_HOST_DEVICE inline float silu_float(float x) {
+    using namespace float_ops;
+    if (x != x) return x;
+    // silu(x) rounds to -0 below about -108.6 (-inf too: the limit), and to x above about 17.4.
+    if (x < -110.0f) return -0.0f;
+    if (x > 110.0f) return x;
+    // exp(-x) = 2^k * (1 + q); k in [-159, 159].
+    const reduced_float red = reduce_exp_float(-x);
+    const float k = red.n;
+    const float q = red.expm1_r;
+    if (x >= 0.0f) {  // ±0 too: ±0 / 2
+        // 1 + 2^k + 2^k*q rounds once while 1 + 2^k is exact; below, 2^k is under the ULP of 1
+        // and the clamp at 2^-100 (normal) changes nothing.
+        const float s = pow2(k < -100.0f ? -100.0f : k);
+        const float den = k < -23.0f ? fma(s, add(q, 1.0f), 1.0f) : fma(s, q, add(1.0f, s));
+        return div(x, den);
+    }
+    // x / (1 + 2^k (1 + q)) = x / (2^-k + 1 + q) * 2^-k, so exp(-x) never overflows. 2^-k + 1 is
+    // exact while k <= 23, else 2^-k only grazes q. 2^-k goes last, split at 2^-100 so that the
+    // first product stays normal (exact) and the second rounds once into the denormals.
+    const float k_high = k > 100.0f ? 100.0f : k;
+    const float t = pow2(-k_high);
+    const float den = k > 23.0f ? add(1.0f, add(q, t)) : add(add(1.0f, t), q);
+    return mul(mul(div(x, den), t), pow2(sub(k_high, k)));
+}
+
+// silu_grad above in float: 1 above limit, 0 below -limit, NaN propagates.
+RECTIFY_HOST_DEVICE inline float silu_grad_float(float x, float limit) {
+    using namespace float_ops;
+    if (x > limit) return 1.0f;
+    if (x < -limit) return 0.0f;
+    const float e = exp_nonpositive_float(-abs(x));  // |x| <= 87: e is normal
+    const float d = add(1.0f, e);
+    const float d2 = mul(d, d);
+    if (x >= 0.0f) return div(fma(x, e, d), d2);
+    return div(mul(e, add(d, x)), d2);  // NaN x lands here
+}
+
+// ---- the arithmetic an activation's transcendental part is evaluated in ------------------------
+// in_double: double, rounded once to T at the end (float on the host, and double everywhere).
+// in_float:  float (float on the device; on the host for the tests that prove its accuracy).
+// Each gives mul (the products of a formula), exp on [-gradient_flush_limit, 0], expm1 on x <= 0,
+// silu and silu_grad; NaN propagates through all of them.
+struct in_double {
+    using type = double;
+    RECTIFY_HOST_DEVICE static double mul(double a, double b) { return a * b; }
+    RECTIFY_HOST_DEVICE static double exp(double x) { return scalar_math::exp(x); }
+    RECTIFY_HOST_DEVICE static double expm1(double x) { return scalar_math::expm1(x); }
+    RECTIFY_HOST_DEVICE static double silu(double x) { return scalar_math::silu(x); }
+    RECTIFY_HOST_DEVICE static double silu_grad(double x, double limit) { return scalar_math::silu_grad(x, limit); }
+};
+struct in_float {
+    using type = float;
+    RECTIFY_HOST_DEVICE static float mul(float a, float b) { return float_ops::mul(a, b); }
+    RECTIFY_HOST_DEVICE static float exp(float x) { return exp_nonpositive_float(x); }
+    RECTIFY_HOST_DEVICE static float expm1(float x) { return expm1_nonpositive_float(x); }
+    RECTIFY_HOST_DEVICE static float silu(float x) { return silu_float(x); }
+    RECTIFY_HOST_DEVICE static float silu_grad(float x, float limit) { return silu_grad_float(x, limit); }
+};
+
+// True where T is evaluated in float: float on the device.
+template <class T>
+RECTIFY_HOST_DEVICE constexpr bool evaluated_in_float() {
+#if defined(__CUDA_ARCH__)
+    return std::is_same_v<T, float>;
+#else
+    return false;
+#endif
+}
+
 }  // namespace scalar_math
 
 // ReLU: y = max(0, x) with PyTorch's comparison. Exact.
@@ -146,23 +313,34 @@ struct ELU {
 
     template <class T>
     RECTIFY_HOST_DEVICE T operator()(T x) const {
-        static_assert(std::is_floating_point_v<T>, "rectify::ELU needs a floating-point type");
-        // NaN > 0 is false: expm1(NaN) = NaN. expm1(-0) = -0, so elu(-0) = -0 (for alpha > 0).
-        // expm1(-inf) = -1: elu(-inf) = -alpha.
-        return x > T(0) ? x
-                        : static_cast<T>(static_cast<double>(static_cast<T>(alpha)) *
-                                         scalar_math::expm1(static_cast<double>(x)));
+        if constexpr (scalar_math::evaluated_in_float<T>()) return forward_in<scalar_math::in_float>(x);
+        else return forward_in<scalar_math::in_double>(x);
     }
     template <class T>
     RECTIFY_HOST_DEVICE T backward(T x, T dy) const {
+        if constexpr (scalar_math::evaluated_in_float<T>()) return backward_in<scalar_math::in_float>(x, dy);
+        else return backward_in<scalar_math::in_double>(x, dy);
+    }
+
+    // The formulas, in the arithmetic A (scalar_math::in_double or in_float).
+    template <class A, class T>
+    RECTIFY_HOST_DEVICE T forward_in(T x) const {
         static_assert(std::is_floating_point_v<T>, "rectify::ELU needs a floating-point type");
+        using W = typename A::type;
+        // NaN > 0 is false: expm1(NaN) = NaN. expm1(-0) = -0, so elu(-0) = -0 (for alpha > 0).
+        // expm1(-inf) = -1: elu(-inf) = -alpha.
+        return x > T(0) ? x
+                        : static_cast<T>(A::mul(static_cast<W>(static_cast<T>(alpha)), A::expm1(static_cast<W>(x))));
+    }
+    template <class A, class T>
+    RECTIFY_HOST_DEVICE T backward_in(T x, T dy) const {
+        static_assert(std::is_floating_point_v<T>, "rectify::ELU needs a floating-point type");
+        using W = typename A::type;
         // The gradient at 0 is alpha * dy; at NaN it is NaN (exp(NaN)), on every path.
         if (x > T(0)) return dy;
         // exp(x) counts as 0 below -gradient_flush_limit<T> (see there).
-        const double e = x < static_cast<T>(-scalar_math::gradient_flush_limit<T>)
-                             ? 0.0
-                             : scalar_math::exp(static_cast<double>(x));
-        return static_cast<T>(static_cast<double>(dy) * static_cast<double>(static_cast<T>(alpha)) * e);
+        const W e = x < static_cast<T>(-scalar_math::gradient_flush_limit<T>) ? W(0) : A::exp(static_cast<W>(x));
+        return static_cast<T>(A::mul(A::mul(static_cast<W>(dy), static_cast<W>(static_cast<T>(alpha))), e));
     }
 };
 
@@ -171,15 +349,29 @@ struct ELU {
 struct SiLU {
     template <class T>
     RECTIFY_HOST_DEVICE T operator()(T x) const {
-        static_assert(std::is_floating_point_v<T>, "rectify::SiLU needs a floating-point type");
-        return static_cast<T>(scalar_math::silu(static_cast<double>(x)));
+        if constexpr (scalar_math::evaluated_in_float<T>()) return forward_in<scalar_math::in_float>(x);
+        else return forward_in<scalar_math::in_double>(x);
     }
     template <class T>
     RECTIFY_HOST_DEVICE T backward(T x, T dy) const {
+        if constexpr (scalar_math::evaluated_in_float<T>()) return backward_in<scalar_math::in_float>(x, dy);
+        else return backward_in<scalar_math::in_double>(x, dy);
+    }
+
+    // The formulas, in the arithmetic A (scalar_math::in_double or in_float).
+    template <class A, class T>
+    RECTIFY_HOST_DEVICE T forward_in(T x) const {
         static_assert(std::is_floating_point_v<T>, "rectify::SiLU needs a floating-point type");
+        using W = typename A::type;
+        return static_cast<T>(A::silu(static_cast<W>(x)));
+    }
+    template <class A, class T>
+    RECTIFY_HOST_DEVICE T backward_in(T x, T dy) const {
+        static_assert(std::is_floating_point_v<T>, "rectify::SiLU needs a floating-point type");
+        using W = typename A::type;
         // dx(+inf) = dy, dx(-inf) = 0 * dy, dx(NaN) = NaN; the gradient at 0 is 0.5 * dy.
-        return static_cast<T>(static_cast<double>(dy) *
-                              scalar_math::silu_grad(static_cast<double>(x), scalar_math::gradient_flush_limit<T>));
+        return static_cast<T>(A::mul(static_cast<W>(dy), A::silu_grad(static_cast<W>(x),
+                                                                        static_cast<W>(scalar_math::gradient_flush_limit<T>))));
     }
 };
 
