@@ -4,38 +4,45 @@
 //   2R1W<T>    c[i] = a[i] * b[i]: 2 reads + 1 write, the traffic of a backward kernel;
 // each the fastest of several ways of moving those bytes (memcpy, a vector loop, a loop with
 // streaming stores), size by size: see baselines.hpp for why a single way lies;
-// and against the peer libraries CMake found (bench/peer_<name>.cpp, one thread each), on the
-// same arrays, named "<kernel><type>/<peer>/<size>": XNNPACK (float ELU, SiLU as sigmoid then
-// multiply, Leaky ReLU, PReLU channels-last).
+// and against the peer libraries CMake found (bench/peer_<name>.cpp, one thread each, set
+// explicitly), on the same arrays, named "<kernel><type>/<peer>/<size>":
+//   PyTorch  ATen's CPU kernels through their _out variants (libtorch-dev), float and double
+//   oneDNN   eltwise and PReLU primitives (libdnnl-dev), float
+//   XNNPACK  ELU, SiLU as sigmoid then multiply, Leaky ReLU, PReLU channels-last (libxnnpack-dev), float
+//   Eigen    array expressions (libeigen3-dev), float and double
+// A peer that is not installed is left out, with one line at configure time and one in the output.
 //
 // Reading the output
 //   First Google Benchmark's own table, one line per benchmark (the median of the repetitions by
 //   default): Time/CPU per call, bytes_per_second (bytes actually moved: 2·n·sizeof(T) forward,
 //   3·n·sizeof(T) backward) and items_per_second (elements per second).
-//   Then the ratio table printed by this program: for each kernel, type and size, its
-//   items/s divided by its baseline's items/s (same type, same size, same run), and on a second
-//   line by the peer's ("XNNPACK": rectify ÷ XNNPACK), the absolute elements per nanosecond, and
-//   for float the target ratio of PERFORMANCE.md (the project's performance targets: ELU and
-//   SiLU forward and backward are measured against XNNPACK's forward below 16M); a '!' after a
-//   ratio marks a missed target, and every miss is listed at the end. Ratios are what to compare
-//   between machines and runs; absolute numbers move with the load of the machine.
-//   Sizes and caches: 4K elements are 16 KiB of float, 64K 256 KiB, 1M 4 MiB, 16M 64 MiB (twice
-//   that for double), so the four sizes walk through L1/L2, L2, L3 and DRAM. Times are CPU time.
-//   Noise: on a CPU with a 32 KiB L1D (Zen 3), a 4K float forward kernel's input plus output fill
-//   the whole L1, so (most likely) where a few other lines such as the stack land decides whether
-//   it runs from L1 or partly from L2: memcpy and kernels alike come out at either ~20 or ~12
-//   el/ns from one process to the next. Judge 4K float ratios over several runs; 64K and up repeat within ~10 %.
+//   Then this program's tables, from the same medians:
+//   1. one table per activation, direction and type: rows rectify, each peer and the baseline,
+//      columns the sizes, cells elements/ns and the row's speed as a multiple of rectify's
+//      ("PyTorch 0.31x": PyTorch runs at 0.31 of rectify's speed);
+//   2. what each activation costs: rectify's time per element over its ReLU's;
+//   3. the ratio table: each kernel over its baseline, ELU and SiLU also over XNNPACK's forward,
+//      with PERFORMANCE.md's target ratios for float; a '!' marks a missed target, and every miss
+//      is listed at the end. Each way of measuring a baseline is shown under it.
+//   Ratios are what to compare between machines and runs; absolute numbers move with the load of
+//   the machine. Sizes and caches: 4K elements are 16 KiB of float, 64K 256 KiB, 1M 4 MiB, 16M
+//   64 MiB (twice that for double), so the four sizes walk through L1, L2, L3 and DRAM. Times are
+//   CPU time. 4K float runs are the noisiest (a forward kernel's input and output fill a third of
+//   a 48 KiB L1): judge them over several runs.
+//   With --benchmark_format=json (or csv) stdout holds only Google Benchmark's output, for tools
+//   such as bench/plot.py; this program's lines and tables go to stderr.
 //
 // Running
-//   rectify_bench                          everything, 5 repetitions, medians (90 s on a quiet
-//                                          2-core Zen 3, up to 3 minutes while others compile)
-//   rectify_bench --benchmark_filter=relu --benchmark_min_time=0.05      a subset, quickly
-//   rectify_bench --benchmark_filter='/4096$' --benchmark_min_time=0.01  the CI smoke run
+//   rectify_bench                          everything, 5 repetitions, medians (a few minutes)
+//   rectify_bench --benchmark_filter=elu_forward --benchmark_min_time=0.02   one kernel, quickly
+//   rectify_bench --benchmark_filter='/65536$'                            one size
+//   rectify_bench --benchmark_filter='/4096$' --benchmark_min_time=0.01   the CI smoke run
 //   rectify_bench --benchmark_repetitions=1                               one run each, no medians
-//   rectify_bench --peers=none             rectify and the baselines only (--peers=xnnpack: that one)
+//   rectify_bench --peers=none             rectify and the baselines only (--peers=xnnpack,eigen: those)
+//   rectify_bench --benchmark_format=json > bench.json && python3 bench/plot.py bench.json   the plot
 // Defaults this program adds unless you pass the flag yourself: --benchmark_repetitions=5
-// --benchmark_report_aggregates_only=true --benchmark_min_time=0.1 (0.1 s of CPU time per
-// repetition, not Google Benchmark's 0.5 s, keeps the whole default run near 90 s).
+// --benchmark_report_aggregates_only=true --benchmark_min_time=0.05 (0.05 s of CPU time per
+// repetition, not Google Benchmark's 0.5 s, keeps the whole default run to a few minutes).
 // --benchmark_filter selects kernels as usual (a regex, or '-regex' to exclude), and the baselines
 // a selected kernel is compared with always run too (every way of copy or 2R1W, same type and size),
 // so every printed ratio has its denominator; so do the peer runs it is compared with, and
@@ -59,6 +66,7 @@
 #include <benchmark/benchmark.h>
 
 #include "baselines.hpp"
+#include "peers_found.hpp"
 #include "peer.hpp"
 #include "ratio_table.hpp"
 
@@ -69,6 +77,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <exception>
+#include <initializer_list>
 #include <iostream>
 #include <map>
 #include <memory>
@@ -253,8 +262,17 @@ const Case<T>* find_case(const std::string& name) {
 std::vector<Peer>& peers() {
     static std::vector<Peer> all = [] {
         std::vector<Peer> list;
+#ifdef RECTIFY_BENCH_WITH_ATEN
+        list.push_back(rectify_bench::aten_peer());
+#endif
+#ifdef RECTIFY_BENCH_WITH_ONEDNN
+        list.push_back(rectify_bench::onednn_peer());
+#endif
 #ifdef RECTIFY_BENCH_WITH_XNNPACK
         list.push_back(rectify_bench::xnnpack_peer());
+#endif
+#ifdef RECTIFY_BENCH_WITH_EIGEN
+        list.push_back(rectify_bench::eigen_peer());
 #endif
         return list;
     }();
@@ -336,9 +354,10 @@ ArchTargets arch_targets() {
     return {};
 }
 
-// The rows of the ratio table: each kernel against its baseline (memcpy forward, 2R1W backward)
-// and, where the peer has it, against XNNPACK (issue 6's targets for ELU and SiLU are relative to
-// XNNPACK's forward, for the forward and the backward kernel alike).
+// The rows of the ratio table: each kernel against its baseline (copy forward, 2R1W backward)
+// and, for ELU and SiLU, against XNNPACK's forward (PERFORMANCE.md's targets for ELU and SiLU below
+// DRAM sizes are relative to it, for the forward and the backward kernel alike). The other peers
+// are in the comparison tables, which have no targets.
 std::vector<RowSpec> table_rows() {
     const ArchTargets arch = arch_targets();
     const double elu = arch.elu_vs_xnnpack;
@@ -378,18 +397,36 @@ std::vector<RowSpec> table_rows() {
         const auto baseline_targets = vs_baseline.find(name);
         rows.push_back({name, rectify_bench::baseline_name(c.traffic), "",
                         baseline_targets == vs_baseline.end() ? no_targets : baseline_targets->second});
-        for (const Peer& peer : peers()) {
-            const bool is_xnnpack = peer.name == "XNNPACK";
-            const auto target = vs_xnnpack.find(name);
-            if (is_xnnpack && target != vs_xnnpack.end()) {
-                rows.push_back({name, target->second.first, peer.name, target->second.second});
-                continue;
-            }
-            for (const PeerKernel<float>& kernel : peer.float_kernels)
-                if (kernel.kernel == name) rows.push_back({name, name, peer.name, no_targets});
-        }
+        const auto target = vs_xnnpack.find(name);
+        const bool have_xnnpack =
+            std::any_of(peers().begin(), peers().end(), [](const Peer& p) { return p.name == "XNNPACK"; });
+        if (have_xnnpack && target != vs_xnnpack.end())
+            rows.push_back({name, target->second.first, "XNNPACK", target->second.second});
     }
     return rows;
+}
+
+// The comparison tables, one per kernel that peers also have (relu_forward_inplace has its own
+// line under the ratio table).
+std::vector<rectify_bench::Comparison> comparisons() {
+    const std::map<std::string, std::string> titles = {
+        {"relu_forward", "ReLU forward"},
+        {"leaky_relu_forward", "Leaky ReLU forward"},
+        {"elu_forward", "ELU forward"},
+        {"silu_forward", "SiLU forward"},
+        {"prelu_forward_nchw", "PReLU forward, NCHW"},
+        {"prelu_forward_nhwc", "PReLU forward, NHWC"},
+        {"relu_backward", "ReLU backward"},
+        {"leaky_relu_backward", "Leaky ReLU backward"},
+        {"elu_backward", "ELU backward"},
+        {"silu_backward", "SiLU backward"},
+        {"prelu_backward_nchw", "PReLU backward + dweight, NCHW"},
+        {"prelu_backward_nhwc", "PReLU backward + dweight, NHWC"},
+    };
+    std::vector<rectify_bench::Comparison> list;
+    for (const Case<float>& c : cases<float>())
+        if (auto title = titles.find(c.name); title != titles.end()) list.push_back({c.name, title->second, c.traffic});
+    return list;
 }
 
 // --- selection -----------------------------------------------------------------------------------
@@ -552,7 +589,7 @@ int main(int argc, char** argv) {
         args.push_back("--benchmark_repetitions=5");
         if (!given_aggregates) args.push_back("--benchmark_report_aggregates_only=true");
     }
-    if (!given_min_time) args.push_back("--benchmark_min_time=0.1");
+    if (!given_min_time) args.push_back("--benchmark_min_time=0.05");
     args.push_back("--benchmark_filter=.");  // the selection is made below, by registration
 
     std::vector<char*> pointers;
@@ -590,9 +627,9 @@ int main(int argc, char** argv) {
         benchmark::AddCustomContext("peer_" + peer.name, peer.description);
         text << "peer: " << peer.description << '\n';
     }
-#ifndef RECTIFY_BENCH_WITH_XNNPACK
-    text << "peer: XNNPACK not built in (not found at configure time: apt-get install libxnnpack-dev libpthreadpool-dev; or RECTIFY_BENCH_PEERS=OFF)\n";
-#endif
+    // One line per peer CMake did not build in (its configure message says why).
+    for (const char* missing : std::initializer_list<const char*>{RECTIFY_BENCH_PEERS_MISSING})
+        text << "peer: " << missing << '\n';
     text << std::flush;
 
     rectify_bench::MedianRecorder recorder(*display);
@@ -609,7 +646,11 @@ int main(int argc, char** argv) {
 
     if (!recorder.empty()) {
         std::cout.flush();
-        text << "\nrectify SIMD arch: " << simd;
+        std::vector<rectify_bench::Implementation> implementations = {{"rectify", ""}};
+        for (const Peer& peer : peers()) implementations.push_back({peer.name, peer.name});
+        text << "\nrectify SIMD arch: " << simd << '\n';
+        rectify_bench::print_comparison_tables(text, recorder, comparisons(), implementations, {"float", "double"});
+        rectify_bench::print_relative_to_relu(text, recorder, comparisons(), {"float", "double"});
         rectify_bench::print_ratio_table(text, recorder, rows, {"float", "double"});
         text << "Benchmark time: " << static_cast<int>(elapsed.count() + 0.5) << " s\n";
     }

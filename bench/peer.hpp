@@ -1,5 +1,5 @@
 // The interface between rectify_bench and the peer libraries it compares rectify with
-// (XNNPACK, ...). Each peer lives in its own translation unit (bench/peer_<name>.cpp), built only
+// (PyTorch's ATen, oneDNN, XNNPACK, Eigen). Each peer lives in its own translation unit (bench/peer_<name>.cpp), built only
 // when CMake found the library, so that a peer's headers and flags never reach the others.
 // Knows nothing of rectify or Google Benchmark.
 #pragma once
@@ -41,8 +41,10 @@ struct Peer {
     std::vector<PeerKernel<double>> double_kernels;
 };
 
-#ifdef RECTIFY_BENCH_WITH_XNNPACK
+// One function per peer, defined in bench/peer_<name>.cpp, declared whether or not it is built.
+Peer aten_peer();
+Peer onednn_peer();
 Peer xnnpack_peer();
-#endif
+Peer eigen_peer();
 
 }  // namespace rectify_bench

@@ -255,4 +255,112 @@ inline int print_ratio_table(std::ostream& out, const MedianRecorder& results,
     return static_cast<int>(misses.size());
 }
 
+// --- the tables a person reads: rectify beside each peer ----------------------------------------
+
+// A row of the comparison tables: rectify itself (impl "") or a peer (impl "XNNPACK"); a rectify
+// variant such as "all threads" would be one more entry, with runs named like a peer's.
+struct Implementation {
+    std::string label;  // as printed: "rectify", "PyTorch"
+    std::string impl;   // the middle part of its run names, "" for rectify
+};
+
+// One table per kernel: the kernel's name in the runs, its title, its baseline.
+struct Comparison {
+    std::string kernel;  // "elu_forward"
+    std::string title;   // "ELU forward"
+    Traffic traffic;
+};
+
+// For each type and kernel: one row per implementation that ran, then the baseline's row; each
+// cell is elements/ns and that row's speed divided by rectify's ("0.31x": a third of rectify's
+// speed). Only the sizes that ran are shown.
+inline void print_comparison_tables(std::ostream& out, const MedianRecorder& results,
+                                    const std::vector<Comparison>& kernels,
+                                    const std::vector<Implementation>& implementations,
+                                    const std::vector<const char*>& types) {
+    using detail::format;
+    using detail::pad;
+    using detail::rtrim;
+    constexpr std::size_t label_width = 19;
+    constexpr std::size_t cell_width = 17;
+
+    out << "\nrectify and its peers: elements per nanosecond (higher is faster) and, after it, the speed as a\n"
+        << "multiple of rectify's (PyTorch 0.31x: PyTorch runs at 0.31 of rectify's speed). One thread each,\n"
+        << "the same arrays, " << (results.repetitions() > 1 ? "medians of " + std::to_string(results.repetitions()) + " repetitions" : std::string("single runs"))
+        << ". The last row of each table is the baseline: the fastest measured way to move the same bytes.\n";
+    for (const char* type : types) {
+        for (const Comparison& kernel : kernels) {
+            std::vector<std::size_t> columns;
+            for (std::size_t s = 0; s < sizes.size(); ++s)
+                for (const Implementation& implementation : implementations)
+                    if (results.items_per_second(run_name(kernel.kernel, type, sizes[s], implementation.impl)) &&
+                        (columns.empty() || columns.back() != s))
+                        columns.push_back(s);
+            if (columns.empty()) continue;
+
+            std::string header = pad("", label_width, true);
+            for (std::size_t s : columns) header += pad(std::to_string(sizes[s]), cell_width);
+            out << '\n' << kernel.title << ", " << type << '\n' << rtrim(header) << '\n';
+
+            auto row = [&](const std::string& label, const std::string& run_kernel, const std::string& impl) {
+                std::string line = pad("  " + label, label_width, true);
+                bool any = false;
+                for (std::size_t s : columns) {
+                    const auto items = results.items_per_second(run_name(run_kernel, type, sizes[s], impl));
+                    const auto rectify = results.items_per_second(run_name(kernel.kernel, type, sizes[s]));
+                    if (!items) {
+                        line += pad("-", cell_width);
+                        continue;
+                    }
+                    any = true;
+                    line += pad(format("%.2f", *items * 1e-9) +
+                                    (rectify ? format(" %6.2fx", *items / *rectify) : std::string("       -")),
+                                cell_width);
+                }
+                if (any) out << rtrim(line) << '\n';
+            };
+            for (const Implementation& implementation : implementations)
+                row(implementation.label, kernel.kernel, implementation.impl);
+            row(std::string(baseline_name(kernel.traffic)) + " (baseline)", baseline_name(kernel.traffic), "");
+        }
+    }
+}
+
+// What each activation costs: rectify's time per element divided by its ReLU's (forward against
+// relu_forward, backward against relu_backward), same type and size.
+inline void print_relative_to_relu(std::ostream& out, const MedianRecorder& results,
+                                   const std::vector<Comparison>& kernels, const std::vector<const char*>& types) {
+    using detail::format;
+    using detail::pad;
+    using detail::rtrim;
+    constexpr std::size_t label_width = 30;
+    constexpr std::size_t cell_width = 10;
+    std::string body;
+    for (const char* type : types) {
+        for (const Comparison& kernel : kernels) {
+            const std::string relu = kernel.traffic == Traffic::one_read_one_write ? "relu_forward" : "relu_backward";
+            std::string line = pad("  " + kernel.kernel + "<" + type + ">", label_width, true);
+            bool any = false;
+            for (std::size_t size : sizes) {
+                const auto mine = results.items_per_second(run_name(kernel.kernel, type, size));
+                const auto base = results.items_per_second(run_name(relu, type, size));
+                if (!mine || !base) {
+                    line += pad("-", cell_width);
+                    continue;
+                }
+                any = true;
+                line += pad(format("%.2fx", *base / *mine), cell_width);
+            }
+            if (any) body += rtrim(line) + '\n';
+        }
+    }
+    if (body.empty()) return;
+    std::string header = pad("", label_width, true);
+    for (std::size_t size : sizes) header += pad(std::to_string(size), cell_width);
+    out << "\nWhat each activation costs: rectify's time per element / its ReLU's (forward against relu_forward,\n"
+        << "backward against relu_backward), same type, size and run. 1.00x: as cheap as ReLU.\n"
+        << rtrim(header) << '\n'
+        << body;
+}
+
 }  // namespace rectify_bench
