@@ -388,17 +388,29 @@ struct prelu_backward_element {
     }
 };
 
-inline constexpr std::size_t rows_segment = 4096;         // elements of a row one warp takes at a time
-inline constexpr std::size_t partial_target = 1u << 18;   // about how many threads the partition feeds
+inline constexpr std::size_t partial_target = 1u << 18;  // about how many threads the partition feeds
+
+// Rows of >= 32 elements are cut into segments (a multiple of 32 vectors, at least 8 vectors per
+// lane) so that a large input gives about partial_target / 32 warps' worth of them.
+template <class T>
+std::size_t segment_length(ChannelShape s) {
+    constexpr std::size_t warp_vectors = 32 * pack_size<T>;
+    const std::size_t warps_per_channel = partial_target / 32 / s.channels;
+    const std::size_t segments_per_row =
+        warps_per_channel <= s.outer ? 1 : (warps_per_channel + s.outer - 1) / s.outer;
+    std::size_t length = (s.inner + segments_per_row - 1) / segments_per_row;
+    length = (length + warp_vectors - 1) / warp_vectors * warp_vectors;
+    return length < 8 * warp_vectors ? 8 * warp_vectors : length;
+}
 
 // Rows of >= 32 elements (NCHW-like). Item i of channel c is segment i % segments of row
-// (i / segments, c): elements [seg * rows_segment, ...) of x[i / segments][c][...]. Warp g = j *
+// (i / segments, c): elements [seg * length, ...) of x[i / segments][c][...]. Warp g = j *
 // channels + c takes the items i = j, j + k, j + 2k, ... of channel c and writes its sum to
 // partial[g].
 template <class T>
 __global__ void __launch_bounds__(block_threads)
-    prelu_backward_rows(const T* x, const T* w, const T* dy, T* dx, ChannelShape s, std::size_t segments,
-                        std::size_t k, bool vectors, compensated* partial) {
+    prelu_backward_rows(const T* x, const T* w, const T* dy, T* dx, ChannelShape s, std::size_t length,
+                        std::size_t segments, std::size_t k, bool vectors, compensated* partial) {
     using E = element<T>;
     using C = typename E::compute;
     constexpr int N = pack_size<T>;
@@ -413,8 +425,8 @@ __global__ void __launch_bounds__(block_threads)
     const std::size_t items = s.outer * segments;
     for (std::size_t i = j; i < items; i += k) {
         const std::size_t o = i / segments;
-        const std::size_t begin = (i % segments) * rows_segment;
-        const std::size_t end = begin + rows_segment < s.inner ? begin + rows_segment : s.inner;
+        const std::size_t begin = (i % segments) * length;
+        const std::size_t end = begin + length < s.inner ? begin + length : s.inner;
         const std::size_t base = (o * s.channels + c) * s.inner;
         std::size_t head = end - begin;
         std::size_t packs = 0;
@@ -427,6 +439,7 @@ __global__ void __launch_bounds__(block_threads)
         const std::size_t body = base + begin + head;
         for (std::size_t e = base + begin + lane; e < body; e += 32)
             dx[e] = prelu_backward_element<T>::run(x[e], dy[e], wc, acc);
+#pragma unroll 4
         for (std::size_t p = lane; p < packs; p += 32) {
             const std::size_t e = body + p * N;
             const pack<T> vx = *reinterpret_cast<const pack<T>*>(x + e);
@@ -612,7 +625,8 @@ void prelu_backward(const T* x, const T* w, std::size_t nw, const T* dy, T* dx, 
     detail::async_buffer buffer;
     buffer.stream = stream;
     if (s.inner >= 32) {
-        const std::size_t segments = (s.inner + detail::rows_segment - 1) / detail::rows_segment;
+        const std::size_t length = detail::segment_length<T>(s);
+        const std::size_t segments = (s.inner + length - 1) / length;
         const std::size_t items = s.outer * segments;
         const std::size_t per_channel = detail::partial_target / 32 / s.channels;
         const std::size_t k = per_channel < 1 ? 1 : (per_channel < items ? per_channel : items);
@@ -622,7 +636,7 @@ void prelu_backward(const T* x, const T* w, std::size_t nw, const T* dy, T* dx, 
         if (blocks > std::numeric_limits<int>::max())
             detail::fail(function, "shape " + detail::describe(shape) + " has too many channels for one grid");
         detail::prelu_backward_rows<<<static_cast<unsigned>(blocks), detail::block_threads, 0, stream>>>(
-            x, w, dy, dx, s, segments, k, detail::same_offset({x, dy, dx}), static_cast<compensated*>(buffer.p));
+            x, w, dy, dx, s, length, segments, k, detail::same_offset({x, dy, dx}), static_cast<compensated*>(buffer.p));
         detail::check(cudaGetLastError(), function, "kernel launch (rows)");
         const std::size_t finish_blocks = (s.channels + warps_per_block - 1) / warps_per_block;
         detail::prelu_finish_dweight<<<static_cast<unsigned>(finish_blocks), detail::block_threads, 0, stream>>>(
@@ -635,7 +649,9 @@ void prelu_backward(const T* x, const T* w, std::size_t nw, const T* dy, T* dx, 
                          (L * sizeof(T)) % 16 == 0;
     const std::size_t V = vectors ? N : 1;
     const std::size_t column_packs = L / V;
-    unsigned tile_width = 32;  // a power of two from 32 to 256 covering the column packs if it can
+    // Column packs per block: the power of two up to 256 that covers them if it can; the rest of
+    // the block's threads take further rows.
+    unsigned tile_width = 1;
     while (tile_width < detail::block_threads && tile_width < column_packs) tile_width *= 2;
     const std::size_t tiles = (column_packs + tile_width - 1) / tile_width;
     const std::size_t rows_per_block = detail::block_threads / tile_width;
