@@ -324,6 +324,31 @@ inline void print_comparison_tables(std::ostream& out, const MedianRecorder& res
             row(std::string(baseline_name(kernel.traffic)) + " (baseline)", baseline_name(kernel.traffic), "");
         }
     }
+
+    // Every cell where a peer is faster than rectify, the largest gap first.
+    struct Behind {
+        double ratio;
+        std::string text;
+    };
+    std::vector<Behind> behind;
+    for (const char* type : types)
+        for (const Comparison& kernel : kernels)
+            for (const Implementation& implementation : implementations) {
+                if (implementation.impl.empty()) continue;
+                for (std::size_t size : sizes) {
+                    const auto peer = results.items_per_second(run_name(kernel.kernel, type, size, implementation.impl));
+                    const auto rectify = results.items_per_second(run_name(kernel.kernel, type, size));
+                    if (!peer || !rectify) continue;
+                    const double ratio = std::round(*peer / *rectify * 100) / 100;  // as printed
+                    if (ratio > 1.0)
+                        behind.push_back({ratio, format("%5.2fx  ", ratio) + implementation.label + " " + kernel.title +
+                                                     ", " + type + ", " + std::to_string(size)});
+                }
+            }
+    std::stable_sort(behind.begin(), behind.end(), [](const Behind& a, const Behind& b) { return a.ratio > b.ratio; });
+    out << "\nWhere a peer is faster than rectify (peer's speed / rectify's, as in the tables above): "
+        << (behind.empty() ? std::string("nowhere") : std::to_string(behind.size()) + " cells") << '\n';
+    for (const Behind& cell : behind) out << "  " << cell.text << '\n';
 }
 
 // What each activation costs: rectify's time per element divided by its ReLU's (forward against
