@@ -229,3 +229,7 @@ void prelu_backward(std::span<const T> x, std::span<const T> weight, std::span<c
 }
 
 }  // namespace rectify
+
+// Training helpers: backward from the saved output, initialisation gains, He/Kaiming
+// initialisation, the dead-unit monitor (training.hpp, which includes this header).
+#include "training.hpp"
