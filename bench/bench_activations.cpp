@@ -34,7 +34,7 @@
 //
 // Running
 //   rectify_bench                          everything, 5 repetitions, medians (a few minutes)
-//   rectify_bench --benchmark_filter=elu_forward --benchmark_min_time=0.02   one kernel, quickly
+//   rectify_bench --benchmark_filter='^elu_forward' --benchmark_min_time=0.02  one kernel, quickly
 //   rectify_bench --benchmark_filter='/65536$'                            one size
 //   rectify_bench --benchmark_filter='/4096$' --benchmark_min_time=0.01   the CI smoke run
 //   rectify_bench --benchmark_repetitions=1                               one run each, no medians
