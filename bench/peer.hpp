@@ -34,8 +34,11 @@ struct PeerKernel {
     std::function<std::function<void()>(const Buffers<T>&, std::size_t n)> prepare;
 };
 
+// A variant of rectify itself (all threads, once the loops have them) fits the same shape: a Peer
+// named e.g. "rectify-threads" whose prepare sets the thread count and whose function calls rectify;
+// it then gets a row in every comparison table and a bar in bench/plot.py with no other change.
 struct Peer {
-    std::string name;         // as it appears in benchmark names and tables: "XNNPACK"
+    std::string name;         // as it appears in benchmark names and tables: "XNNPACK" (no '/' or spaces)
     std::string description;  // one line for the run's context: version, threads, what it calls
     std::vector<PeerKernel<float>> float_kernels;
     std::vector<PeerKernel<double>> double_kernels;

@@ -250,6 +250,36 @@ inline int print_ratio_table(std::ostream& out, const MedianRecorder& results,
             << format("%.2f", in_place_allowance) << ", the noise allowance):\n"
             << in_place << '\n';
 
+    // Double against float: ELU and SiLU at >= 0.45 of the float element rate (PERFORMANCE.md).
+    constexpr double double_rate_target = 0.45;
+    std::string double_rate;
+    for (const char* kernel : {"elu_forward", "silu_forward", "elu_backward", "silu_backward"}) {
+        std::string line = pad(std::string(kernel) + "<double>", name_width, true) + pad("<float>", base_width, true);
+        bool any = false;
+        for (std::size_t size : sizes) {
+            const auto as_double = results.items_per_second(run_name(kernel, "double", size));
+            const auto as_float = results.items_per_second(run_name(kernel, "float", size));
+            if (!as_double || !as_float) {
+                line += "|                    ";
+                continue;
+            }
+            any = true;
+            const double value = std::round(*as_double / *as_float * 100) / 100;
+            const bool miss = value < double_rate_target;
+            if (miss)
+                misses.push_back(run_name(kernel, "double", size) + ": " + format("%.2f", value) +
+                                 " of float's element rate < " + format("%.2f", double_rate_target));
+            ++checked;
+            line += "| " + format("%5.2f", value) + (miss ? "!" : " ") + pad("", 7) + format(" %4.2f", double_rate_target) +
+                    " ";
+        }
+        if (any) double_rate += rtrim(line) + '\n';
+    }
+    if (!double_rate.empty())
+        out << "Double / float element rate (elements/s of double / of float, same size; target "
+            << format("%.2f", double_rate_target) << "):\n"
+            << double_rate << '\n';
+
     out << "Targets checked: " << checked << ", missed: " << misses.size() << (misses.empty() ? "\n" : ":\n");
     for (const std::string& miss : misses) out << "  MISS " << miss << '\n';
     return static_cast<int>(misses.size());
