@@ -70,7 +70,8 @@ struct batch_math<LeakyReLU, T> {
 template <class T>
 struct batch_math<ELU, T> {
     T alpha;
-    explicit batch_math(const ELU& act) : alpha(static_cast<T>(act.alpha)) {}
+    bool unit_alpha;  // PyTorch's default; the branch on it is the same for every batch of a call
+    explicit batch_math(const ELU& act) : alpha(static_cast<T>(act.alpha)), unit_alpha(alpha == T(1)) {}
 
     template <class A>
     xsimd::batch<T, A> forward(const xsimd::batch<T, A>& x) const {
@@ -84,6 +85,12 @@ struct batch_math<ELU, T> {
         // expm1(-0) = -0: the polynomial gives +0 there, so x's sign bit goes back on (a no-op for
         // every other non-positive x, whose expm1 is negative already).
         const B e = xsimd::bitwise_or(expm1_bounded(z), xsimd::bitwise_and(x, sign_bit));
+        if constexpr (max_keeps_second_operand) {
+            // With alpha = 1, max(x, e) is the select: expm1(x) >= x for x <= 0 (e^x >= 1 + x; where
+            // the rounded e falls below x, x is the closer of the two), and expm1(-x) < 0 < x for
+            // x > 0. A NaN x has a NaN e, which max returns (second operand).
+            if (unit_alpha) return xsimd::max(x, e);
+        }
         return xsimd::select(x > B(T(0)), x, B(alpha) * e);
     }
     template <class A>
@@ -115,8 +122,9 @@ struct batch_math<SiLU, T> {
         // NaN: max(-right_limit, NaN) keeps the NaN (x86 operand order) and x / NaN is NaN.
         const B right_limit(-C::exp_floor);
         const B z = xsimd::max(-right_limit, xsimd::bitwise_xor(x, B(T(-0.0))));
-        const auto e = split_exp<ln2_split::two_part>(z);
-        const B y = x / xsimd::fma(e.scale, e.q, e.scale + B(T(1)));
+        const B y = with_exp_parts<ln2_split::two_part>(z, [&x](const B&, const B& s, const B& q) {
+            return x / xsimd::fma(s, q, s + B(T(1)));
+        });
         const auto left = x < B(C::silu_left);
         if (xsimd::any(left)) return xsimd::select(left, forward_left(x), y);
         return y;
@@ -150,10 +158,11 @@ private:
         using B = xsimd::batch<T, A>;
         using C = exp_constants<T>;
         const B xc = xsimd::max(B(C::silu_floor), x);
-        const auto parts = split_exp<ln2_split::compensated>(-xc);
-        const B k_high = xsimd::min(parts.n, B(-C::scale_split));
-        const B t = pow2(-k_high);
-        return (xc / (B(T(1)) + (parts.q + t)) * t) * pow2(k_high - parts.n);
+        return with_exp_parts<ln2_split::compensated>(-xc, [&xc](const B& k, const B&, const B& q) {
+            const B k_high = xsimd::min(k, B(-C::scale_split));
+            const B t = pow2(-k_high);
+            return (xc / (B(T(1)) + (q + t)) * t) * pow2(k_high - k);
+        });
     }
 };
 

@@ -68,12 +68,49 @@ struct channel_sum {
 };
 
 // dweight is summed in double lanes: for float the products x*dy are exact there (and cannot
-// overflow), for double each rounds once.
+// overflow), for double each rounds once. A batch of T becomes `wide_count<T>` batches of double.
 #if RECTIFY_DETAIL_SIMD
 using sum_batch = batch<double>;
 template <class T>
-inline sum_batch load_wide(const T* p) {
-    return sum_batch::load_unaligned(p);  // float -> double converts
+inline constexpr std::size_t wide_count = sizeof(double) / sizeof(T);
+
+// The float batch's two halves as double batches, with the arch's conversion instruction (xsimd 8.1
+// converts element by element); elsewhere through memory.
+template <class A>
+inline void widen(const xsimd::batch<float, A>& v, xsimd::batch<double, A>* out) {
+    using D = xsimd::batch<double, A>;
+#if defined(__AVX512F__)
+    if constexpr (std::is_base_of_v<xsimd::avx512f, A>) {
+        const __m512 r = v;
+        out[0] = D(_mm512_cvtps_pd(_mm512_castps512_ps256(r)));
+        out[1] = D(_mm512_cvtps_pd(_mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(r), 1))));
+        return;
+    }
+#endif
+#if defined(__AVX__)
+    if constexpr (std::is_base_of_v<xsimd::avx, A>) {
+        const __m256 r = v;
+        out[0] = D(_mm256_cvtps_pd(_mm256_castps256_ps128(r)));
+        out[1] = D(_mm256_cvtps_pd(_mm256_extractf128_ps(r, 1)));
+        return;
+    }
+#endif
+#if defined(__SSE2__)
+    if constexpr (std::is_base_of_v<xsimd::sse2, A>) {
+        const __m128 r = v;
+        out[0] = D(_mm_cvtps_pd(r));
+        out[1] = D(_mm_cvtps_pd(_mm_movehl_ps(r, r)));
+        return;
+    }
+#endif
+    alignas(64) float lanes_f[xsimd::batch<float, A>::size];
+    v.store_unaligned(lanes_f);
+    out[0] = D::load_unaligned(lanes_f);
+    out[1] = D::load_unaligned(lanes_f + D::size);
+}
+template <class A>
+inline void widen(const xsimd::batch<double, A>& v, xsimd::batch<double, A>* out) {
+    out[0] = v;
 }
 inline sum_batch weight_grad_term(const sum_batch& x, const sum_batch& dy) {
     return xsimd::select(x > sum_batch(0.0), sum_batch(0.0), x * dy);
@@ -81,17 +118,15 @@ inline sum_batch weight_grad_term(const sum_batch& x, const sum_batch& dy) {
 #else
 using sum_batch = double;
 template <class T>
-inline sum_batch load_wide(const T* p) {
-    return static_cast<double>(*p);
-}
+inline constexpr std::size_t wide_count = 1;
 inline double weight_grad_term(double x, double dy) { return x > 0.0 ? 0.0 : x * dy; }
 #endif
 inline constexpr std::size_t sum_lanes = lanes<double>;
 
-// Four lane-wise sums used round-robin (independent additions), in a fixed order. For float the
-// products are exact in double and a plain double sum is far inside the bound (each lane adds
-// n/16 terms or fewer: n * 2^-53 / 16 stays below eps_float/4 up to 2^32 elements); for double the
-// additions are compensated.
+// Four lane-wise sums, each fed in a fixed order (independent additions, so the adds overlap). For
+// float the products are exact in double and a plain double sum is far inside the bound (each lane
+// adds n/16 terms or fewer: n * 2^-53 / 16 stays below eps_float/4 up to 2^32 elements); for double
+// the additions are compensated.
 template <class T>
 struct lane_sums {
     static constexpr bool compensated = !std::is_same_v<T, float>;
@@ -99,23 +134,26 @@ struct lane_sums {
                                            compensated_sum<sum_batch>(sum_batch(0.0)),
                                            compensated_sum<sum_batch>(sum_batch(0.0)),
                                            compensated_sum<sum_batch>(sum_batch(0.0))};
-    unsigned next = 0;
-    void add(const sum_batch& v) {
-        auto& part = parts[next++ & 3u];
+
+    static void add_to(compensated_sum<sum_batch>& part, const sum_batch& v) {
         if constexpr (compensated) part.add(v);
         else part.sum += v;
     }
 
-    // Sums of x*dy over !(x > 0), for n elements.
-    void add_terms(const T* x, const T* dy, std::size_t n) {
-        std::size_t i = 0;
-        for (; i + sum_lanes <= n; i += sum_lanes) add(weight_grad_term(load_wide(x + i), load_wide(dy + i)));
-        if (i < n) {
-            T x_tail[sum_lanes] = {};  // zeros: 0 * 0 adds nothing
-            T dy_tail[sum_lanes] = {};
-            std::copy(x + i, x + n, x_tail);
-            std::copy(dy + i, dy + n, dy_tail);
-            add(weight_grad_term(load_wide(x_tail), load_wide(dy_tail)));
+    // The total, rounded once to T. For float the parts and the lanes are added plainly (the terms
+    // are exact and the sum far inside the bound); for double through compensated sums.
+    T value() const {
+        if constexpr (!compensated) {
+            const sum_batch total = (parts[0].sum + parts[1].sum) + (parts[2].sum + parts[3].sum);
+#if RECTIFY_DETAIL_SIMD
+            return static_cast<T>(xsimd::hadd(total));
+#else
+            return static_cast<T>(total);
+#endif
+        } else {
+            channel_sum channel;
+            fold_into(channel);
+            return channel.value<T>();
         }
     }
 
@@ -139,25 +177,62 @@ struct lane_sums {
     }
 };
 
-// dx = x > 0 ? dy : slope*dy over one run, adding the run's weight-gradient terms to `channel`.
-// Blocks small enough to stay in L1 are summed first and then written, so dx may alias dy.
-template <class T>
-inline void prelu_backward_run(const T* x, const T* dy, T* dx, std::size_t n, T slope, channel_sum& channel) {
-    constexpr std::size_t block = 2048;  // a multiple of every batch width: tails only at the end
-    lane_sums<T> acc;
 #if RECTIFY_DETAIL_SIMD
-    const batch<T> s(slope);
-    const auto op = [&s](const batch<T>& xv, const batch<T>& g) { return leaky_backward(xv, g, s); };
+// The weight-gradient terms of one batch of x and dy, as wide_count<T> batches of double.
+template <class T>
+inline void weight_grad_terms(const batch<T>& xv, const batch<T>& g, sum_batch* terms) {
+    sum_batch xw[wide_count<T>], gw[wide_count<T>];
+    widen(xv, xw);
+    widen(g, gw);
+    for (std::size_t h = 0; h < wide_count<T>; ++h) terms[h] = weight_grad_term(xw[h], gw[h]);
+}
+#endif
+
+// dx = x > 0 ? dy : slope*dy over one run, adding the run's weight-gradient terms to `sums`, in
+// one pass: each batch's terms are taken from the loaded x and dy before dx is stored, so dx may
+// alias dy. The order of the additions depends on n alone. The sums are copied in and out so that
+// they stay in registers (a double output could otherwise alias them).
+template <class T>
+inline void prelu_backward_run(const T* x, const T* dy, T* dx, std::size_t n, T slope, lane_sums<T>& sums) {
+    lane_sums<T> acc = sums;
+#if RECTIFY_DETAIL_SIMD
+    using B = batch<T>;
+    constexpr std::size_t W = B::size;
+    constexpr std::size_t per_step = 4 / wide_count<T>;  // batches whose terms fill the four parts
+    const B s(slope);
+    std::size_t i = 0;
+    for (; i + per_step * W <= n; i += per_step * W) {
+        sum_batch terms[4];
+        for (std::size_t k = 0; k < per_step; ++k) {
+            const B xv = B::load_unaligned(x + i + k * W);
+            const B g = B::load_unaligned(dy + i + k * W);
+            weight_grad_terms(xv, g, terms + k * wide_count<T>);
+            leaky_backward(xv, g, s).store_unaligned(dx + i + k * W);
+        }
+        for (std::size_t k = 0; k < 4; ++k) lane_sums<T>::add_to(acc.parts[k], terms[k]);
+    }
+    // The rest, fewer than per_step batches, zero-padded (0 * 0 adds nothing) into part 0.
+    for (; i < n; i += W) {
+        const std::size_t len = std::min(W, n - i);
+        alignas(64) T x_part[W] = {}, dy_part[W] = {}, dx_part[W];
+        std::copy_n(x + i, len, x_part);
+        std::copy_n(dy + i, len, dy_part);
+        const B xv = B::load_unaligned(x_part);
+        const B g = B::load_unaligned(dy_part);
+        sum_batch terms[wide_count<T>];
+        weight_grad_terms(xv, g, terms);
+        for (std::size_t h = 0; h < wide_count<T>; ++h) lane_sums<T>::add_to(acc.parts[h], terms[h]);
+        leaky_backward(xv, g, s).store_unaligned(dx_part);
+        std::copy_n(dx_part, len, dx + i);
+    }
 #else
     const LeakyReLU act{static_cast<double>(slope)};
-    const auto op = [&act](T xv, T g) { return act.backward(xv, g); };
-#endif
-    for (std::size_t b = 0; b < n; b += block) {
-        const std::size_t len = std::min(block, n - b);
-        acc.add_terms(x + b, dy + b, len);
-        transform(len, dx + b, op, x + b, dy + b);
+    for (std::size_t i = 0; i < n; ++i) {
+        lane_sums<T>::add_to(acc.parts[i & 3u], weight_grad_term(static_cast<double>(x[i]), static_cast<double>(dy[i])));
+        dx[i] = act.backward(x[i], dy[i]);
     }
-    acc.fold_into(channel);
+#endif
+    sums = acc;
 }
 
 template <class T>
@@ -191,50 +266,63 @@ inline void prelu_backward(const T* x, const T* weight, std::size_t weight_size,
                            T* dweight, ChannelShape s) {
     const std::size_t channels = s.channels;
     if (weight_size == 1) {
-        channel_sum total;
+        lane_sums<T> total;
         prelu_backward_run(x, dy, dx, s.outer * channels * s.inner, weight[0], total);
-        dweight[0] = total.value<T>();
+        dweight[0] = total.value();
     } else if (s.inner == 1) {
-        // Channels last: per-channel compensated sums along the row, in double lanes. Each row is
-        // summed first (it is still in cache when dx is written next), so that dx may alias dy.
-        constexpr std::size_t W = sum_lanes;
-        const std::size_t padded = (channels + W - 1) / W * W;
-        std::vector<double> sums(padded, 0.0), comps(padded, 0.0);
-        const std::size_t body = channels / W * W;
+        // Channels last: per-channel sums along the row, in double lanes (compensated for double),
+        // kept in arrays across the rows. Each batch's terms are taken before its dx is stored, so
+        // dx may alias dy.
+        std::vector<double> sums(channels + lanes<T>, 0.0), comps(channels + lanes<T>, 0.0);
         for (std::size_t o = 0; o < s.outer; ++o) {
             const T* xr = x + o * channels;
             const T* dyr = dy + o * channels;
-            const auto accumulate = [&](std::size_t j, const T* xs, const T* dys) {
+            T* dxr = dx + o * channels;
 #if RECTIFY_DETAIL_SIMD
-                compensated_sum<sum_batch> acc(sum_batch::load_unaligned(sums.data() + j));
-                acc.comp = sum_batch::load_unaligned(comps.data() + j);
-                acc.add(weight_grad_term(load_wide(xs), load_wide(dys)));
-                acc.sum.store_unaligned(sums.data() + j);
-                acc.comp.store_unaligned(comps.data() + j);
-#else
-                compensated_sum<double> acc(sums[j]);
-                acc.comp = comps[j];
-                acc.add(weight_grad_term(load_wide(xs), load_wide(dys)));
-                sums[j] = acc.sum;
-                comps[j] = acc.comp;
-#endif
-            };
-            for (std::size_t j = 0; j < body; j += W) accumulate(j, xr + j, dyr + j);
-            if (body < channels) {
-                T x_tail[W] = {};  // zeros: 0 * 0 adds nothing
-                T dy_tail[W] = {};
-                std::copy(xr + body, xr + channels, x_tail);
-                std::copy(dyr + body, dyr + channels, dy_tail);
-                accumulate(body, x_tail, dy_tail);
-            }
-#if RECTIFY_DETAIL_SIMD
-            transform(channels, dx + o * channels, [](const batch<T>& xv, const batch<T>& g, const batch<T>& w) {
+            using B = batch<T>;
+            constexpr std::size_t W = B::size;
+            const auto step = [&](std::size_t j, const B& xv, const B& g, const B& w) {
+                sum_batch terms[wide_count<T>];
+                weight_grad_terms(xv, g, terms);
+                for (std::size_t h = 0; h < wide_count<T>; ++h) {
+                    double* sum_at = sums.data() + j + h * sum_lanes;
+                    compensated_sum<sum_batch> acc(sum_batch::load_unaligned(sum_at));
+                    if constexpr (lane_sums<T>::compensated) {
+                        acc.comp = sum_batch::load_unaligned(comps.data() + j + h * sum_lanes);
+                        acc.add(terms[h]);
+                        acc.comp.store_unaligned(comps.data() + j + h * sum_lanes);
+                    } else {
+                        acc.sum += terms[h];
+                    }
+                    acc.sum.store_unaligned(sum_at);
+                }
                 return leaky_backward(xv, g, w);
-            }, xr, dyr, weight);
+            };
+            std::size_t j = 0;
+            for (; j + W <= channels; j += W)
+                step(j, B::load_unaligned(xr + j), B::load_unaligned(dyr + j), B::load_unaligned(weight + j))
+                    .store_unaligned(dxr + j);
+            if (j < channels) {
+                const std::size_t len = channels - j;
+                alignas(64) T x_part[W] = {}, dy_part[W] = {}, w_part[W] = {}, dx_part[W];  // zeros add nothing
+                std::copy_n(xr + j, len, x_part);
+                std::copy_n(dyr + j, len, dy_part);
+                std::copy_n(weight + j, len, w_part);
+                step(j, B::load_unaligned(x_part), B::load_unaligned(dy_part), B::load_unaligned(w_part))
+                    .store_unaligned(dx_part);
+                std::copy_n(dx_part, len, dxr + j);
+            }
 #else
-            transform(channels, dx + o * channels, [](T xv, T g, T w) {
-                return LeakyReLU{static_cast<double>(w)}.backward(xv, g);
-            }, xr, dyr, weight);
+            for (std::size_t c = 0; c < channels; ++c) {
+                compensated_sum<double> acc(sums[c]);
+                acc.comp = comps[c];
+                const double term = weight_grad_term(static_cast<double>(xr[c]), static_cast<double>(dyr[c]));
+                if constexpr (lane_sums<T>::compensated) acc.add(term);
+                else acc.sum += term;
+                sums[c] = acc.sum;
+                comps[c] = acc.comp;
+                dxr[c] = LeakyReLU{static_cast<double>(weight[c])}.backward(xr[c], dyr[c]);
+            }
 #endif
         }
         for (std::size_t c = 0; c < channels; ++c) {
@@ -243,13 +331,15 @@ inline void prelu_backward(const T* x, const T* weight, std::size_t weight_size,
             dweight[c] = total.value<T>();
         }
     } else {
-        std::vector<channel_sum> totals(channels);
-        for (std::size_t o = 0; o < s.outer; ++o)
-            for (std::size_t c = 0; c < channels; ++c) {
+        // Channels first: a channel's runs (one per outer index) feed the same sums, folded once.
+        for (std::size_t c = 0; c < channels; ++c) {
+            lane_sums<T> total;
+            for (std::size_t o = 0; o < s.outer; ++o) {
                 const std::size_t offset = (o * channels + c) * s.inner;
-                prelu_backward_run(x + offset, dy + offset, dx + offset, s.inner, weight[c], totals[c]);
+                prelu_backward_run(x + offset, dy + offset, dx + offset, s.inner, weight[c], total);
             }
-        for (std::size_t c = 0; c < channels; ++c) dweight[c] = totals[c].value<T>();
+            dweight[c] = total.value();
+        }
     }
 }
 
