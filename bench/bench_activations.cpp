@@ -11,6 +11,8 @@
 //   XNNPACK  ELU, SiLU as sigmoid then multiply, Leaky ReLU, PReLU channels-last (libxnnpack-dev), float
 //   Eigen    array expressions (libeigen3-dev), float and double
 // A peer that is not installed is left out, with one line at configure time and one in the output.
+// Before a peer kernel is timed, its output (and PReLU's dweight) is compared once with rectify's on
+// the same inputs; a peer that computes something else is reported as an error, not timed.
 //
 // Reading the output
 //   First Google Benchmark's own table, one line per benchmark (the median of the repetitions by
@@ -74,6 +76,7 @@
 #include <algorithm>
 #include <cctype>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -315,9 +318,53 @@ void run_case(benchmark::State& state, const Case<T>& c) {
     set_counters(state, n, sizeof(T), c.traffic);
 }
 
-// A peer's kernel, timed exactly like rectify's case of the same name (same arrays, same counters).
+// Does the peer compute what rectify computes? Run once each, untimed, and compare the outputs
+// (and dweight for PReLU backward), so that a misconfigured call (a wrong alpha, layout or
+// argument order) cannot pass for a fast peer. The tolerance admits the peers' approximations
+// (XNNPACK's and oneDNN's exp and sigmoid, PyTorch's exp(x) - 1 for ELU, float sums of dweight),
+// not a different function. Returns "" when they agree, else what differs.
 template <class T>
-void run_peer(benchmark::State& state, const PeerKernel<T>& kernel) {
+std::string check_against_rectify(const std::string& peer, const Case<T>& c, const std::function<void()>& call,
+                                  Data<T>& d, std::size_t n) {
+    constexpr bool is_float = std::is_same_v<T, float>;
+    const double relative = is_float ? 1e-4 : 1e-9, absolute = is_float ? 1e-6 : 1e-12;
+    call();
+    const std::vector<T> theirs(d.out.get(), d.out.get() + n), their_dweight = d.dweight;
+    c.call(d, n);
+    char text[256];
+    for (std::size_t i = 0; i < n; ++i) {
+        const double mine = d.out[i], other = theirs[i];
+        if (!(std::abs(other - mine) <= absolute + relative * std::abs(mine))) {
+            std::snprintf(text, sizeof text, "%s's %s differs from rectify's at element %zu: %.9g, rectify %.9g",
+                          peer.c_str(), c.name, i, other, mine);
+            return text;
+        }
+    }
+    if (std::string_view(c.name).starts_with("prelu_backward")) {
+        // dweight[k] sums x*dy over channel k's elements: compared relative to the sum of |x*dy|.
+        const rectify::ChannelShape shape = c.shape(n);
+        for (std::size_t k = 0; k < shape.channels; ++k) {
+            double magnitude = 0;
+            for (std::size_t outer = 0; outer < shape.outer; ++outer)
+                for (std::size_t inner = 0; inner < shape.inner; ++inner) {
+                    const std::size_t i = (outer * shape.channels + k) * shape.inner + inner;
+                    magnitude += std::abs(static_cast<double>(d.x[i]) * d.dy[i]);
+                }
+            const double mine = d.dweight[k], other = their_dweight[k];
+            if (!(std::abs(other - mine) <= (is_float ? 1e-3 : 1e-9) * magnitude + absolute)) {
+                std::snprintf(text, sizeof text, "%s's dweight[%zu] differs from rectify's: %.9g, rectify %.9g",
+                              peer.c_str(), k, other, mine);
+                return text;
+            }
+        }
+    }
+    return "";
+}
+
+// A peer's kernel, timed exactly like rectify's case of the same name (same arrays, same counters),
+// after one check of its output against rectify's.
+template <class T>
+void run_peer(benchmark::State& state, const std::string& peer, const PeerKernel<T>& kernel) {
     const auto n = static_cast<std::size_t>(state.range(0));
     const Case<T>& c = *find_case<T>(kernel.kernel);
     Data<T>& d = data<T>();
@@ -326,6 +373,14 @@ void run_peer(benchmark::State& state, const PeerKernel<T>& kernel) {
         call = kernel.prepare(d.buffers(), n);
     } catch (const std::exception& error) {
         state.SkipWithError(error.what());
+        return;
+    }
+    // Google Benchmark calls this function several times per benchmark; check once.
+    static std::map<std::string, std::string> checked;
+    const std::string key = peer + " " + run_name(c.name, type_name<T>, n);
+    if (!checked.count(key)) checked[key] = check_against_rectify(peer, c, call, d, n);
+    if (!checked[key].empty()) {
+        state.SkipWithError(checked[key].c_str());
         return;
     }
     label_shape(state, c.shape, n);
@@ -522,7 +577,7 @@ int register_selected(const std::set<std::string>& selected, std::size_t& larges
                 for (std::size_t size : rectify_bench::sizes)
                     if (selected.count(run_name(c.name, type_name<T>, size, peer.name)))
                         add(peer_family, std::string(c.name) + "<" + type_name<T> + ">/" + peer.name, size,
-                            [kernel](benchmark::State& state) { run_peer(state, kernel); });
+                            [kernel, name = peer.name](benchmark::State& state) { run_peer(state, name, kernel); });
             }
         }
     }
