@@ -112,9 +112,6 @@ template <class A>
 inline void widen(const xsimd::batch<double, A>& v, xsimd::batch<double, A>* out) {
     out[0] = v;
 }
-inline sum_batch weight_grad_term(const sum_batch& x, const sum_batch& dy) {
-    return xsimd::select(x > sum_batch(0.0), sum_batch(0.0), x * dy);
-}
 #else
 using sum_batch = double;
 template <class T>
@@ -130,61 +127,60 @@ inline constexpr std::size_t sum_lanes = lanes<double>;
 template <class T>
 struct lane_sums {
     static constexpr bool compensated = !std::is_same_v<T, float>;
-    compensated_sum<sum_batch> parts[4] = {compensated_sum<sum_batch>(sum_batch(0.0)),
-                                           compensated_sum<sum_batch>(sum_batch(0.0)),
-                                           compensated_sum<sum_batch>(sum_batch(0.0)),
-                                           compensated_sum<sum_batch>(sum_batch(0.0))};
+    using part = std::conditional_t<compensated, compensated_sum<sum_batch>, sum_batch>;
+    part parts[4] = {part(sum_batch(0.0)), part(sum_batch(0.0)), part(sum_batch(0.0)), part(sum_batch(0.0))};
 
-    static void add_to(compensated_sum<sum_batch>& part, const sum_batch& v) {
-        if constexpr (compensated) part.add(v);
-        else part.sum += v;
+    static void add_to(part& p, const sum_batch& v) {
+        if constexpr (compensated) p.add(v);
+        else p += v;
     }
 
     // The total, rounded once to T. For float the parts and the lanes are added plainly (the terms
-    // are exact and the sum far inside the bound); for double through compensated sums.
+    // are exact and the sum far inside the bound); for double through compensated sums, and once a
+    // lane's sum is inf or NaN that is the result (channel_sum).
     T value() const {
         if constexpr (!compensated) {
-            const sum_batch total = (parts[0].sum + parts[1].sum) + (parts[2].sum + parts[3].sum);
+            const sum_batch total = (parts[0] + parts[1]) + (parts[2] + parts[3]);
 #if RECTIFY_DETAIL_SIMD
             return static_cast<T>(xsimd::hadd(total));
 #else
             return static_cast<T>(total);
 #endif
         } else {
+            // The four parts first, lane by lane (their compensations simply add), then the lanes.
+            compensated_sum<sum_batch> total = parts[0];
+            for (int k = 1; k < 4; ++k) {
+                total.add(parts[k].sum);
+                total.comp += parts[k].comp;
+            }
+            double sums[sum_lanes];
+            double comps[sum_lanes];
+#if RECTIFY_DETAIL_SIMD
+            total.sum.store_unaligned(sums);
+            total.comp.store_unaligned(comps);
+#else
+            sums[0] = total.sum;
+            comps[0] = total.comp;
+#endif
             channel_sum channel;
-            fold_into(channel);
+            for (std::size_t l = 0; l < sum_lanes; ++l) channel.add_lane(sums[l], comps[l]);
             return channel.value<T>();
         }
-    }
-
-    void fold_into(channel_sum& channel) const {
-        // The four parts first, lane by lane (their compensations simply add), then the lanes.
-        compensated_sum<sum_batch> total = parts[0];
-        for (int k = 1; k < 4; ++k) {
-            total.add(parts[k].sum);
-            total.comp += parts[k].comp;
-        }
-        double sums[sum_lanes];
-        double comps[sum_lanes];
-#if RECTIFY_DETAIL_SIMD
-        total.sum.store_unaligned(sums);
-        total.comp.store_unaligned(comps);
-#else
-        sums[0] = total.sum;
-        comps[0] = total.comp;
-#endif
-        for (std::size_t l = 0; l < sum_lanes; ++l) channel.add_lane(sums[l], comps[l]);
     }
 };
 
 #if RECTIFY_DETAIL_SIMD
 // The weight-gradient terms of one batch of x and dy, as wide_count<T> batches of double.
+// x and dy are zeroed where x > 0 before they are widened (selects in T, not one per double
+// batch), so those elements add exactly 0 whatever dy is (NaN and inf included); a NaN x stays
+// and makes its term NaN, and x = 0 with an infinite dy gives 0 * inf = NaN, as in the definition.
 template <class T>
 inline void weight_grad_terms(const batch<T>& xv, const batch<T>& g, sum_batch* terms) {
     sum_batch xw[wide_count<T>], gw[wide_count<T>];
-    widen(xv, xw);
-    widen(g, gw);
-    for (std::size_t h = 0; h < wide_count<T>; ++h) terms[h] = weight_grad_term(xw[h], gw[h]);
+    const auto positive = xv > batch<T>(T(0));
+    widen(xsimd::select(positive, batch<T>(T(0)), xv), xw);
+    widen(xsimd::select(positive, batch<T>(T(0)), g), gw);
+    for (std::size_t h = 0; h < wide_count<T>; ++h) terms[h] = xw[h] * gw[h];
 }
 #endif
 
@@ -273,7 +269,22 @@ inline void prelu_backward(const T* x, const T* weight, std::size_t weight_size,
         // Channels last: per-channel sums along the row, in double lanes (compensated for double),
         // kept in arrays across the rows. Each batch's terms are taken before its dx is stored, so
         // dx may alias dy.
-        std::vector<double> sums(channels + lanes<T>, 0.0), comps(channels + lanes<T>, 0.0);
+        // Small channel counts (the common case) keep the sums on the stack: an allocation would
+        // cost as much as the whole call at a few thousand elements.
+        constexpr std::size_t stack_doubles = 512;
+        const std::size_t padded = channels + lanes<T>;  // room for the zero-padded last batch
+        double stack_sums[stack_doubles], stack_comps[stack_doubles];
+        std::vector<double> heap_sums, heap_comps;
+        double* sums = stack_sums;
+        double* comps = stack_comps;
+        if (padded > stack_doubles) {
+            heap_sums.resize(padded);
+            heap_comps.resize(padded);
+            sums = heap_sums.data();
+            comps = heap_comps.data();
+        }
+        std::fill_n(sums, padded, 0.0);
+        if constexpr (lane_sums<T>::compensated) std::fill_n(comps, padded, 0.0);
         for (std::size_t o = 0; o < s.outer; ++o) {
             const T* xr = x + o * channels;
             const T* dyr = dy + o * channels;
@@ -285,12 +296,12 @@ inline void prelu_backward(const T* x, const T* weight, std::size_t weight_size,
                 sum_batch terms[wide_count<T>];
                 weight_grad_terms(xv, g, terms);
                 for (std::size_t h = 0; h < wide_count<T>; ++h) {
-                    double* sum_at = sums.data() + j + h * sum_lanes;
+                    double* sum_at = sums + j + h * sum_lanes;
                     compensated_sum<sum_batch> acc(sum_batch::load_unaligned(sum_at));
                     if constexpr (lane_sums<T>::compensated) {
-                        acc.comp = sum_batch::load_unaligned(comps.data() + j + h * sum_lanes);
+                        acc.comp = sum_batch::load_unaligned(comps + j + h * sum_lanes);
                         acc.add(terms[h]);
-                        acc.comp.store_unaligned(comps.data() + j + h * sum_lanes);
+                        acc.comp.store_unaligned(comps + j + h * sum_lanes);
                     } else {
                         acc.sum += terms[h];
                     }
@@ -314,21 +325,28 @@ inline void prelu_backward(const T* x, const T* weight, std::size_t weight_size,
             }
 #else
             for (std::size_t c = 0; c < channels; ++c) {
-                compensated_sum<double> acc(sums[c]);
-                acc.comp = comps[c];
                 const double term = weight_grad_term(static_cast<double>(xr[c]), static_cast<double>(dyr[c]));
-                if constexpr (lane_sums<T>::compensated) acc.add(term);
-                else acc.sum += term;
-                sums[c] = acc.sum;
-                comps[c] = acc.comp;
+                if constexpr (lane_sums<T>::compensated) {
+                    compensated_sum<double> acc(sums[c]);
+                    acc.comp = comps[c];
+                    acc.add(term);
+                    comps[c] = acc.comp;
+                    sums[c] = acc.sum;
+                } else {
+                    sums[c] += term;
+                }
                 dxr[c] = LeakyReLU{static_cast<double>(weight[c])}.backward(xr[c], dyr[c]);
             }
 #endif
         }
         for (std::size_t c = 0; c < channels; ++c) {
-            channel_sum total;
-            total.add_lane(sums[c], comps[c]);
-            dweight[c] = total.value<T>();
+            if constexpr (lane_sums<T>::compensated) {
+                channel_sum total;
+                total.add_lane(sums[c], comps[c]);
+                dweight[c] = total.value<T>();
+            } else {
+                dweight[c] = static_cast<T>(sums[c]);
+            }
         }
     } else {
         // Channels first: a channel's runs (one per outer index) feed the same sums, folded once.
