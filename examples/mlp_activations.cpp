@@ -209,7 +209,7 @@ LossAndGradient softmax_cross_entropy(const Matrix& logits, const std::vector<in
 // ---- training ---------------------------------------------------------------------------------
 
 struct Options {
-    int epochs = 300;
+    int epochs = 200;
     float learning_rate = 0.3f;
     float momentum = 0.9f;
     float clip = 0.0f;  // maximum gradient norm; 0: no clipping

@@ -110,8 +110,8 @@ void require_same_shape(const char* function, const char* a_name, const A& a, co
                                             shape(b) + "; they must have the same shape (rows x columns)");
 }
 
-// An input with storage as it is; an expression evaluated into a plain object (lifetime extended by
-// the caller's const auto&).
+// An input with storage as it is; an expression evaluated into a plain object (a temporary that
+// lives until the end of the caller's full expression).
 template <class E>
 decltype(auto) materialize(const E& e) {
     if constexpr (has_storage<E>) return (e);
