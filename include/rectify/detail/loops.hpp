@@ -20,6 +20,7 @@
 #include <cstdint>
 #include <type_traits>
 
+#include "parallel.hpp"
 #include "simd.hpp"
 
 namespace rectify::detail {
@@ -106,17 +107,18 @@ inline std::size_t transform_body(std::size_t i, std::size_t n, T* out, const Op
 }
 #endif
 
+// out[i] for i in [0, n) on the calling thread; `streaming` says whether the stores may bypass the
+// caches (decided once for the whole call, so every piece of a threaded call stores alike).
 template <class T, class Op, class... In>
-inline void transform(std::size_t n, T* out, const Op op, const In*... in) {
+inline void transform_serial(std::size_t n, T* out, bool streaming, const Op op, const In*... in) {
 #if RECTIFY_DETAIL_SIMD
     constexpr std::size_t W = batch<T>::size;
     std::size_t i = 0;
     const auto address = reinterpret_cast<std::uintptr_t>(out);
-    if (n * sizeof(T) >= streaming_bytes && ((static_cast<const void*>(in) != out) && ...) &&
-        address % sizeof(T) == 0) {
+    if (streaming && address % sizeof(T) == 0) {
         // Streaming stores need aligned addresses: the elements before the first aligned one go
         // through the padded path.
-        const std::size_t head = (W - address / sizeof(T) % W) % W;
+        const std::size_t head = std::min(n, (W - address / sizeof(T) % W) % W);
         if (head) transform_partial(0, head, out, op, in...);
         i = transform_body<true>(head, n, out, op, in...);
         streaming_stores_done();
@@ -125,8 +127,24 @@ inline void transform(std::size_t n, T* out, const Op op, const In*... in) {
     }
     if (i < n) transform_partial(i, n - i, out, op, in...);
 #else
+    (void)streaming;
     for (std::size_t i = 0; i < n; ++i) out[i] = op(in[i]...);
 #endif
+}
+
+// Large calls are cut into one piece per thread (parallel.hpp), each a whole number of 1024
+// elements (whole cache lines and unrolled steps): every element is computed alone, so the result
+// is the same for any thread count.
+template <class T, class Op, class... In>
+inline void transform(std::size_t n, T* out, const Op op, const In*... in) {
+#if RECTIFY_DETAIL_SIMD
+    const bool streaming = n * sizeof(T) >= streaming_bytes && ((static_cast<const void*>(in) != out) && ...);
+#else
+    const bool streaming = false;
+#endif
+    for_each_piece(n, 1024, threads_for(n), [&](std::size_t first, std::size_t count) {
+        transform_serial(count, out + first, streaming, op, (in + first)...);
+    });
 }
 
 }  // namespace rectify::detail

@@ -13,6 +13,11 @@
 // 2*eps*sum|x*dy| of the exact sum: for double each product rounds once (eps/2 * sum|x*dy|) and the
 // compensated sums add about eps/2 * |sum| plus terms of order n*eps^2; for float the products
 // are exact in double and only the final rounding to float counts.
+//
+// Threads (parallel.hpp, with OpenMP only): the order of every sum depends on the shape alone, never
+// on the thread count. Channels first: the threads take ranges of channels; channels last: ranges of
+// columns (whole batches of channels) over all rows; one shared weight: the run is summed in blocks
+// of weight_grad_block elements whose sums are added in block order.
 #pragma once
 
 #include <algorithm>
@@ -25,6 +30,7 @@
 #include "activation_batch.hpp"
 #include "kernels.hpp"
 #include "loops.hpp"
+#include "parallel.hpp"
 
 namespace rectify::detail {
 
@@ -135,6 +141,18 @@ struct lane_sums {
         else p += v;
     }
 
+    // Adds another run's sums, part by part (the pieces of a long run, in their order).
+    void merge(const lane_sums& other) {
+        for (int k = 0; k < 4; ++k) {
+            if constexpr (compensated) {
+                parts[k].add(other.parts[k].sum);
+                parts[k].comp += other.parts[k].comp;
+            } else {
+                parts[k] += other.parts[k];
+            }
+        }
+    }
+
     // The total, rounded once to T. For float the parts and the lanes are added plainly (the terms
     // are exact and the sum far inside the bound); for double through compensated sums, and once a
     // lane's sum is inf or NaN that is the result (channel_sum).
@@ -234,36 +252,67 @@ inline void prelu_backward_run(const T* x, const T* dy, T* dx, std::size_t n, T 
 template <class T>
 inline void prelu_forward(const T* x, const T* weight, std::size_t weight_size, T* y, ChannelShape s) {
     const std::size_t channels = s.channels;
+    const int threads = threads_for(s.outer * channels * s.inner);
     if (weight_size == 1) {
         forward_n(LeakyReLU{static_cast<double>(weight[0])}, x, y, s.outer * channels * s.inner);
     } else if (s.inner == 1) {
-        for (std::size_t o = 0; o < s.outer; ++o) {
+        // Rows in parallel (each row one transform, on the thread that owns it).
+        for_each_piece(s.outer, 1, threads, [&](std::size_t first, std::size_t rows) {
+            for (std::size_t o = first; o < first + rows; ++o) {
 #if RECTIFY_DETAIL_SIMD
-            transform(channels, y + o * channels, [](const batch<T>& xv, const batch<T>& w) {
-                return leaky_forward(xv, w);
-            }, x + o * channels, weight);
+                transform(channels, y + o * channels, [](const batch<T>& xv, const batch<T>& w) {
+                    return leaky_forward(xv, w);
+                }, x + o * channels, weight);
 #else
-            transform(channels, y + o * channels, [](T xv, T w) {
-                return LeakyReLU{static_cast<double>(w)}(xv);
-            }, x + o * channels, weight);
+                transform(channels, y + o * channels, [](T xv, T w) {
+                    return LeakyReLU{static_cast<double>(w)}(xv);
+                }, x + o * channels, weight);
 #endif
-        }
-    } else {
-        for (std::size_t o = 0; o < s.outer; ++o)
-            for (std::size_t c = 0; c < channels; ++c) {
-                const std::size_t offset = (o * channels + c) * s.inner;
-                forward_n(LeakyReLU{static_cast<double>(weight[c])}, x + offset, y + offset, s.inner);
             }
+        });
+    } else {
+        // Runs (one per outer index and channel) in parallel; with fewer runs than threads, each
+        // run's own transform takes the threads instead.
+        const std::size_t runs = s.outer * channels;
+        const int run_threads = runs >= static_cast<std::size_t>(threads) ? threads : 1;
+        for_each_piece(runs, 1, run_threads, [&](std::size_t first, std::size_t count) {
+            for (std::size_t r = first; r < first + count; ++r) {
+                const std::size_t offset = r * s.inner;
+                forward_n(LeakyReLU{static_cast<double>(weight[r % channels])}, x + offset, y + offset, s.inner);
+            }
+        });
     }
 }
+
+// A shared weight's run is summed in blocks of this many elements (above it), each with sums of its
+// own, added in block order: the blocks can run on different threads and the result is the same for
+// any thread count.
+inline constexpr std::size_t weight_grad_block = std::size_t(1) << 16;
+
+// Channels last, the threads take columns in multiples of this many channels (a multiple of every
+// batch width), so rows narrower than two of them stay on one thread.
+inline constexpr std::size_t column_piece = 256;
 
 template <class T>
 inline void prelu_backward(const T* x, const T* weight, std::size_t weight_size, const T* dy, T* dx,
                            T* dweight, ChannelShape s) {
     const std::size_t channels = s.channels;
+    const std::size_t total_elements = s.outer * channels * s.inner;
+    const int threads = threads_for(total_elements);
     if (weight_size == 1) {
         lane_sums<T> total;
-        prelu_backward_run(x, dy, dx, s.outer * channels * s.inner, weight[0], total);
+        if (total_elements <= weight_grad_block) {
+            prelu_backward_run(x, dy, dx, total_elements, weight[0], total);
+        } else {
+            const std::size_t blocks = (total_elements + weight_grad_block - 1) / weight_grad_block;
+            std::vector<lane_sums<T>> block_sums(blocks);
+            for_each_block(blocks, threads, [&](std::size_t b) {
+                const std::size_t first = b * weight_grad_block;
+                prelu_backward_run(x + first, dy + first, dx + first,
+                                   std::min(weight_grad_block, total_elements - first), weight[0], block_sums[b]);
+            });
+            for (const auto& block : block_sums) total.merge(block);
+        }
         dweight[0] = total.value();
     } else if (s.inner == 1) {
         // Channels last: per-channel sums along the row, in double lanes (compensated for double),
@@ -285,60 +334,67 @@ inline void prelu_backward(const T* x, const T* weight, std::size_t weight_size,
         }
         std::fill_n(sums, padded, 0.0);
         if constexpr (lane_sums<T>::compensated) std::fill_n(comps, padded, 0.0);
-        for (std::size_t o = 0; o < s.outer; ++o) {
-            const T* xr = x + o * channels;
-            const T* dyr = dy + o * channels;
-            T* dxr = dx + o * channels;
+        // Channels [c0, c1) of every row: the threads take ranges of whole batches of channels, so
+        // every channel's sum gets its terms in row order whatever the thread count.
+        const auto columns = [&](std::size_t c0, std::size_t c1) {
+            for (std::size_t o = 0; o < s.outer; ++o) {
+                const T* xr = x + o * channels;
+                const T* dyr = dy + o * channels;
+                T* dxr = dx + o * channels;
 #if RECTIFY_DETAIL_SIMD
-            using B = batch<T>;
-            constexpr std::size_t W = B::size;
-            const auto step = [&](std::size_t j, const B& xv, const B& g, const B& w) {
-                sum_batch terms[wide_count<T>];
-                weight_grad_terms(xv, g, terms);
-                for (std::size_t h = 0; h < wide_count<T>; ++h) {
-                    double* sum_at = sums + j + h * sum_lanes;
-                    compensated_sum<sum_batch> acc(sum_batch::load_unaligned(sum_at));
-                    if constexpr (lane_sums<T>::compensated) {
-                        acc.comp = sum_batch::load_unaligned(comps + j + h * sum_lanes);
-                        acc.add(terms[h]);
-                        acc.comp.store_unaligned(comps + j + h * sum_lanes);
-                    } else {
-                        acc.sum += terms[h];
+                using B = batch<T>;
+                constexpr std::size_t W = B::size;
+                const auto step = [&](std::size_t j, const B& xv, const B& g, const B& w) {
+                    sum_batch terms[wide_count<T>];
+                    weight_grad_terms(xv, g, terms);
+                    for (std::size_t h = 0; h < wide_count<T>; ++h) {
+                        double* sum_at = sums + j + h * sum_lanes;
+                        compensated_sum<sum_batch> acc(sum_batch::load_unaligned(sum_at));
+                        if constexpr (lane_sums<T>::compensated) {
+                            acc.comp = sum_batch::load_unaligned(comps + j + h * sum_lanes);
+                            acc.add(terms[h]);
+                            acc.comp.store_unaligned(comps + j + h * sum_lanes);
+                        } else {
+                            acc.sum += terms[h];
+                        }
+                        acc.sum.store_unaligned(sum_at);
                     }
-                    acc.sum.store_unaligned(sum_at);
+                    return leaky_backward(xv, g, w);
+                };
+                std::size_t j = c0;
+                for (; j + W <= c1; j += W)
+                    step(j, B::load_unaligned(xr + j), B::load_unaligned(dyr + j), B::load_unaligned(weight + j))
+                        .store_unaligned(dxr + j);
+                if (j < c1) {
+                    const std::size_t len = c1 - j;
+                    alignas(64) T x_part[W] = {}, dy_part[W] = {}, w_part[W] = {}, dx_part[W];  // zeros add nothing
+                    std::copy_n(xr + j, len, x_part);
+                    std::copy_n(dyr + j, len, dy_part);
+                    std::copy_n(weight + j, len, w_part);
+                    step(j, B::load_unaligned(x_part), B::load_unaligned(dy_part), B::load_unaligned(w_part))
+                        .store_unaligned(dx_part);
+                    std::copy_n(dx_part, len, dxr + j);
                 }
-                return leaky_backward(xv, g, w);
-            };
-            std::size_t j = 0;
-            for (; j + W <= channels; j += W)
-                step(j, B::load_unaligned(xr + j), B::load_unaligned(dyr + j), B::load_unaligned(weight + j))
-                    .store_unaligned(dxr + j);
-            if (j < channels) {
-                const std::size_t len = channels - j;
-                alignas(64) T x_part[W] = {}, dy_part[W] = {}, w_part[W] = {}, dx_part[W];  // zeros add nothing
-                std::copy_n(xr + j, len, x_part);
-                std::copy_n(dyr + j, len, dy_part);
-                std::copy_n(weight + j, len, w_part);
-                step(j, B::load_unaligned(x_part), B::load_unaligned(dy_part), B::load_unaligned(w_part))
-                    .store_unaligned(dx_part);
-                std::copy_n(dx_part, len, dxr + j);
-            }
 #else
-            for (std::size_t c = 0; c < channels; ++c) {
-                const double term = weight_grad_term(static_cast<double>(xr[c]), static_cast<double>(dyr[c]));
-                if constexpr (lane_sums<T>::compensated) {
-                    compensated_sum<double> acc(sums[c]);
-                    acc.comp = comps[c];
-                    acc.add(term);
-                    comps[c] = acc.comp;
-                    sums[c] = acc.sum;
-                } else {
-                    sums[c] += term;
+                for (std::size_t c = c0; c < c1; ++c) {
+                    const double term = weight_grad_term(static_cast<double>(xr[c]), static_cast<double>(dyr[c]));
+                    if constexpr (lane_sums<T>::compensated) {
+                        compensated_sum<double> acc(sums[c]);
+                        acc.comp = comps[c];
+                        acc.add(term);
+                        comps[c] = acc.comp;
+                        sums[c] = acc.sum;
+                    } else {
+                        sums[c] += term;
+                    }
+                    dxr[c] = LeakyReLU{static_cast<double>(weight[c])}.backward(xr[c], dyr[c]);
                 }
-                dxr[c] = LeakyReLU{static_cast<double>(weight[c])}.backward(xr[c], dyr[c]);
-            }
 #endif
-        }
+            }
+        };
+        // Pieces of at least column_piece channels: narrower ones (a 64-channel row split in two, say)
+        // measured slower on two threads than on one.
+        for_each_piece(channels, column_piece, threads, [&](std::size_t c0, std::size_t count) { columns(c0, c0 + count); });
         for (std::size_t c = 0; c < channels; ++c) {
             if constexpr (lane_sums<T>::compensated) {
                 channel_sum total;
@@ -349,15 +405,18 @@ inline void prelu_backward(const T* x, const T* weight, std::size_t weight_size,
             }
         }
     } else {
-        // Channels first: a channel's runs (one per outer index) feed the same sums, folded once.
-        for (std::size_t c = 0; c < channels; ++c) {
-            lane_sums<T> total;
-            for (std::size_t o = 0; o < s.outer; ++o) {
-                const std::size_t offset = (o * channels + c) * s.inner;
-                prelu_backward_run(x + offset, dy + offset, dx + offset, s.inner, weight[c], total);
+        // Channels first: a channel's runs (one per outer index) feed the same sums, folded once;
+        // the threads take ranges of channels.
+        for_each_piece(channels, 1, threads, [&](std::size_t c0, std::size_t count) {
+            for (std::size_t c = c0; c < c0 + count; ++c) {
+                lane_sums<T> total;
+                for (std::size_t o = 0; o < s.outer; ++o) {
+                    const std::size_t offset = (o * channels + c) * s.inner;
+                    prelu_backward_run(x + offset, dy + offset, dx + offset, s.inner, weight[c], total);
+                }
+                dweight[c] = total.value();
             }
-            dweight[c] = total.value();
-        }
+        });
     }
 }
 

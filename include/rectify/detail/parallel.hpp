@@ -1,0 +1,82 @@
+// rectify/detail/parallel.hpp — spreading one kernel call over OpenMP threads.
+//
+// Threads are used only when the translation unit is compiled with OpenMP (-fopenmp: _OPENMP is
+// defined), only for calls of at least parallel_min_elements elements, and never inside a parallel
+// region the caller already runs (no nested teams). The thread count is OpenMP's: omp_get_max_threads(),
+// which omp_set_num_threads and OMP_NUM_THREADS set. Without OpenMP every call runs on the calling
+// thread and nothing here costs anything.
+//
+// Results never depend on the thread count: the elementwise kernels compute each element alone, and
+// the PReLU weight gradient is summed over a partition of the work that depends on the shape alone
+// (prelu.hpp), its pieces added in a fixed order.
+//
+// Compile every translation unit of a program that includes rectify with the same OpenMP setting:
+// the kernels are inline functions, and the linker keeps one copy of each.
+#pragma once
+
+#include <cstddef>
+
+#if defined(_OPENMP)
+#include <omp.h>
+#endif
+
+namespace rectify::detail {
+
+// Below this many elements a call runs on one thread: starting the team costs more than a second
+// thread saves (measured by bench/threads_crossover.cpp on the 2-core development machine; see the
+// README, "Threads"). Defining RECTIFY_PARALLEL_MIN_ELEMENTS (the same in every translation unit)
+// sets another threshold.
+#if defined(RECTIFY_PARALLEL_MIN_ELEMENTS)
+inline constexpr std::size_t parallel_min_elements = RECTIFY_PARALLEL_MIN_ELEMENTS;
+#else
+inline constexpr std::size_t parallel_min_elements = std::size_t(1) << 17;
+#endif
+
+// The threads a call over `elements` elements uses: 1 without OpenMP, below the threshold, or
+// inside a parallel region; OpenMP's current maximum otherwise.
+inline int threads_for(std::size_t elements) {
+#if defined(_OPENMP)
+    if (elements < parallel_min_elements || omp_in_parallel()) return 1;
+    const int threads = omp_get_max_threads();
+    return threads > 1 ? threads : 1;
+#else
+    (void)elements;
+    return 1;
+#endif
+}
+
+// body(b) for every b in [0, blocks), on `threads` threads (each takes a contiguous range of
+// blocks), or in order on the calling thread when threads is 1. body must not throw.
+template <class Body>
+inline void for_each_block(std::size_t blocks, int threads, const Body& body) {
+#if defined(_OPENMP)
+    if (threads > 1 && blocks > 1) {
+        const auto count = static_cast<long long>(blocks);
+#pragma omp parallel for schedule(static) num_threads(threads)
+        for (long long b = 0; b < count; ++b) body(static_cast<std::size_t>(b));
+        return;
+    }
+#else
+    (void)threads;
+#endif
+    for (std::size_t b = 0; b < blocks; ++b) body(b);
+}
+
+// [0, n) cut into `threads` pieces of whole multiples of `granule` (the last one shorter):
+// body(first, count) for each, on the threads; on the calling thread, body(0, n) once.
+template <class Body>
+inline void for_each_piece(std::size_t n, std::size_t granule, int threads, const Body& body) {
+    if (threads <= 1) {
+        body(std::size_t(0), n);
+        return;
+    }
+    const std::size_t per_thread = n / static_cast<std::size_t>(threads);
+    const std::size_t piece = (per_thread + granule - 1) / granule * granule;
+    const std::size_t pieces = piece ? (n + piece - 1) / piece : 1;
+    for_each_block(pieces, threads, [&](std::size_t b) {
+        const std::size_t first = b * piece;
+        body(first, (piece && first + piece < n) ? piece : n - first);
+    });
+}
+
+}  // namespace rectify::detail
