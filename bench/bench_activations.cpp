@@ -93,6 +93,10 @@
 #include <string_view>
 #include <vector>
 
+#if defined(_OPENMP)
+#include <omp.h>
+#endif
+
 namespace {
 
 using rectify_bench::Buffers;
@@ -262,10 +266,39 @@ const Case<T>* find_case(const std::string& name) {
     return nullptr;
 }
 
+#if defined(_OPENMP)
+// rectify itself on every processor (omp_get_num_procs threads), as a peer-shaped row beside its
+// one-thread row: the same calls, so check_against_rectify also proves the threaded results equal.
+// Below the threading threshold (detail/parallel.hpp) the call stays on one thread.
+template <class T>
+std::vector<PeerKernel<T>> threaded_kernels() {
+    std::vector<PeerKernel<T>> kernels;
+    for (const Case<T>& c : cases<T>()) {
+        if (c.baseline || c.setup) continue;  // baselines; the in-place run needs its setup per run
+        kernels.push_back({c.name, [call = c.call](const Buffers<T>&, std::size_t n) {
+                               omp_set_num_threads(omp_get_num_procs());
+                               return std::function<void()>([call, n] { call(data<T>(), n); });
+                           }});
+    }
+    return kernels;
+}
+
+Peer rectify_threads_peer() {
+    return {"rectify-threads",
+            "rectify-threads: rectify's own kernels with OpenMP on " + std::to_string(omp_get_num_procs()) +
+                " threads (one thread below " + std::to_string(rectify::detail::parallel_min_elements) +
+                " elements)",
+            threaded_kernels<float>(), threaded_kernels<double>()};
+}
+#endif
+
 // The peers compiled in (see bench/CMakeLists.txt) and selected by --peers.
 std::vector<Peer>& peers() {
     static std::vector<Peer> all = [] {
         std::vector<Peer> list;
+#if defined(_OPENMP)
+        list.push_back(rectify_threads_peer());
+#endif
 #ifdef RECTIFY_BENCH_WITH_ATEN
         list.push_back(rectify_bench::aten_peer());
 #endif
@@ -310,6 +343,9 @@ void run_case(benchmark::State& state, const Case<T>& c) {
     Data<T>& d = data<T>();
     if (c.setup) c.setup(d, n);
     label_shape(state, c.shape, n);
+#if defined(_OPENMP)
+    omp_set_num_threads(1);  // rectify's own rows: one thread, like every peer's
+#endif
     benchmark::DoNotOptimize(d.out.get());
     for (auto _ : state) {
         c.call(d, n);
