@@ -74,6 +74,7 @@ template <class T, class Op, class... In>
 inline void transform_partial(std::size_t first, std::size_t count, T* out, const Op& op, const In*... in) {
     using B = batch<T>;
     constexpr std::size_t W = B::size;
+    count = std::min(count, W);  // it is; saying so keeps GCC's -Warray-bounds from misfiring
     const auto load_padded = [&](const T* src) {
         std::array<T, W> padded{};
         std::copy_n(src + first, count, padded.begin());
