@@ -45,7 +45,8 @@ PANELS = [  # (kernel in the run names, title, baseline)
 ]
 BASELINE_WAYS = {"copy": ["memcpy", "copy_loop", "copy_stream"], "2R1W": ["2R1W_loop", "2R1W_stream"]}
 PEER_ORDER = ["PyTorch", "oneDNN", "XNNPACK", "Eigen"]
-COLORS = {"rectify": "#d62728", "PyTorch": "#1f77b4", "oneDNN": "#2ca02c", "XNNPACK": "#9467bd", "Eigen": "#8c564b"}
+COLORS = {"rectify": "#d62728", "PyTorch": "#1f77b4", "oneDNN": "#2ca02c", "XNNPACK": "#9467bd", "Eigen": "#8c564b",
+          "rectify-threads": "#ff9896"}  # a light red: rectify on every processor
 # "elu_forward<float>/XNNPACK/4096" or "memcpy<float>/4096", with "_median" after it for aggregates
 RUN_NAME = re.compile(r"^(?P<kernel>[A-Za-z0-9_]+)<(?P<type>\w+)>/(?:(?P<impl>[A-Za-z][A-Za-z0-9_.-]*)/)?(?P<size>\d+)$")
 
