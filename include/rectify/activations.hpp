@@ -31,6 +31,8 @@
 #include <limits>
 #include <type_traits>
 
+#include "detail/fast_math_guard.hpp"
+
 #if defined(__CUDACC__)
 #define RECTIFY_HOST_DEVICE __host__ __device__
 #else
@@ -85,7 +87,7 @@ RECTIFY_HOST_DEVICE inline double silu(double x) {
     // rounds once to double: within half an ULP but for rare near-ties, over the whole range.
     if constexpr (std::numeric_limits<long double>::digits > std::numeric_limits<double>::digits &&
                   std::numeric_limits<long double>::max_exponent > std::numeric_limits<double>::max_exponent) {
-        const long double xl = x;
+        const long double xl = static_cast<long double>(x);
         return static_cast<double>(xl / (1.0L + std::exp(-xl)));  // NaN propagates
     }
 #endif
