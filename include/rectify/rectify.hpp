@@ -353,6 +353,13 @@ void prelu_backward(std::span<const T> x, std::span<const T> weight, std::span<c
 
 }  // namespace rectify
 
+// With RECTIFY_EXTERN_KERNELS (defined by linking rectify::kernels), the kernels of the four
+// activations and PReLU for float and double come compiled from that library instead of being
+// instantiated in every file that calls them (README, "Compile time").
+#if defined(RECTIFY_EXTERN_KERNELS) || defined(RECTIFY_DETAIL_DEFINE_INSTANCES)
+#include "detail/instances.hpp"
+#endif
+
 // Training helpers: backward from the saved output, initialisation gains, He/Kaiming
 // initialisation, the dead-unit monitor (training.hpp, which includes this header).
 #include "training.hpp"

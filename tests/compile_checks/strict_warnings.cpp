@@ -40,7 +40,9 @@ T every_call() {
     return y[0] + dx[0] + dw[0] + scalar + static_cast<T>(dead + rectify::gain(rectify::ELU{}));
 }
 
+#if !defined(RECTIFY_STRICT_WARNINGS_NO_MAIN)
 int main() {
     const double sum = static_cast<double>(every_call<float>()) + every_call<double>();
     return sum == sum ? 0 : 1;  // NaN never expected; the value is used so nothing is dropped
 }
+#endif
