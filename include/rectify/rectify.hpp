@@ -28,18 +28,75 @@
 
 #include "activations.hpp"
 #include "detail/checks.hpp"
-#include "detail/kernels.hpp"
-#include "detail/prelu.hpp"
-#include "detail/simd.hpp"
+
+// Header-only (the default): the kernels are instantiated where they are used. With
+// RECTIFY_EXTERN_KERNELS (defined by linking rectify::kernels) they come compiled from that
+// library, and this header includes neither xsimd nor the kernels (README, "Compile time").
+#if !defined(RECTIFY_EXTERN_KERNELS) || defined(RECTIFY_DETAIL_DEFINE_INSTANCES)
+#define RECTIFY_DETAIL_HEADER_ONLY 1
+#else
+#define RECTIFY_DETAIL_HEADER_ONLY 0
+#endif
+
+namespace rectify::detail {
+
+// The kernels behind the public functions, defined in detail/checked.hpp. Declared here so that
+// the public functions can call them in both modes.
+template <class Act, class T>
+void checked_forward(const char* function, const Act& act, std::span<const T> x, std::span<T> y);
+template <class Act, class T>
+void checked_backward(const char* function, const Act& act, std::span<const T> x, std::span<const T> dy,
+                      std::span<T> dx);
+template <class T>
+void checked_prelu(std::span<const T> xs, std::span<const T> ws, std::span<T> ys, ChannelShape shape);
+template <class T>
+void checked_prelu_backward(std::span<const T> xs, std::span<const T> ws, std::span<const T> dys, std::span<T> dxs,
+                            std::span<T> dws, ChannelShape shape);
+template <class Act, class T>
+void unchecked_forward(const Act& act, const T* x, T* y, std::size_t n);
+template <class Act, class T>
+void unchecked_backward(const Act& act, const T* x, const T* dy, T* dx, std::size_t n);
+template <class Act, class T>
+void unchecked_backward_from_output(const Act& act, const T* y, const T* dy, T* dx, std::size_t n);
+
+// The activation types rectify::kernels holds compiled.
+template <class Act>
+inline constexpr bool compiled_activation = std::is_same_v<Act, ReLU> || std::is_same_v<Act, LeakyReLU> ||
+                                            std::is_same_v<Act, ELU> || std::is_same_v<Act, SiLU>;
+
+#if !RECTIFY_DETAIL_HEADER_ONLY
+// Defined in rectify::kernels (src/instances.cpp): its instruction set and vector widths.
+const char* kernels_arch_name();
+std::size_t kernels_lanes(std::size_t element_size);
+#endif
+
+}  // namespace rectify::detail
+
+#if RECTIFY_DETAIL_HEADER_ONLY
+#include "detail/checked.hpp"
+#define RECTIFY_DETAIL_CHECK_COMPILED(function, Act) static_assert(true)
+#else
+#define RECTIFY_DETAIL_CHECK_COMPILED(function, Act)                                                          \
+    static_assert(::rectify::detail::compiled_activation<Act>,                                                 \
+                  function ": rectify::kernels (RECTIFY_EXTERN_KERNELS) holds ReLU, LeakyReLU, ELU and SiLU "  \
+                  "only; compile the files that use another activation type against rectify::rectify")
+#endif
 
 namespace rectify {
 
+#if RECTIFY_DETAIL_HEADER_ONLY
 // Elements of T per vector in the kernels (1 on the scalar path).
 template <class T>
 inline constexpr std::size_t simd_width = detail::lanes<T>;
 
 // The instruction set the kernels were compiled for, e.g. "avx2", "fma3+avx2", "sse2", "scalar".
 inline const char* simd_arch_name() { return detail::arch_name(); }
+#else
+// With rectify::kernels: the library's, known at run time (so simd_width is const, not constexpr).
+template <class T>
+inline const std::size_t simd_width = detail::kernels_lanes(sizeof(T));
+inline const char* simd_arch_name() { return detail::kernels_arch_name(); }
+#endif
 
 namespace detail {
 
@@ -118,30 +175,11 @@ std::span<element_of<R>> output_span(R&& r) {
                   function ": " a_name " and " b_name " hold different element types (float and double); all "    \
                   "arrays of one call must hold the same type: convert one, e.g. into a std::vector<float>")
 
-namespace detail {
-
-template <class Act, class T>
-void checked_forward(const char* function, const Act& act, std::span<const T> x, std::span<T> y) {
-    require_same_size(function, "x", x.size(), "y", y.size());
-    require_in_place_or_disjoint(function, "y", y, "x", x);
-    forward_n(act, x.data(), y.data(), x.size());
-}
-
-template <class Act, class T>
-void checked_backward(const char* function, const Act& act, std::span<const T> x, std::span<const T> dy,
-                      std::span<T> dx) {
-    require_same_size(function, "x", x.size(), "dy", dy.size());
-    require_same_size(function, "x", x.size(), "dx", dx.size());
-    require_in_place_or_disjoint(function, "dx", dx, "x", x);
-    require_in_place_or_disjoint(function, "dx", dx, "dy", dy);
-    backward_n(act, x.data(), dy.data(), dx.data(), x.size());
-}
-
-}  // namespace detail
 
 // y = f(x). Sizes must match; y may be x itself.
 template <class Act, detail::array_argument X, detail::array_argument Y>
 void forward(const Act& act, X&& x, Y&& y) {
+    RECTIFY_DETAIL_CHECK_COMPILED("rectify::forward", Act);
     RECTIFY_DETAIL_CHECK_INPUT("rectify::forward", X, "x");
     RECTIFY_DETAIL_CHECK_OUTPUT("rectify::forward", Y, "y");
     RECTIFY_DETAIL_CHECK_SAME("rectify::forward", X, "x", Y, "y");
@@ -152,6 +190,7 @@ void forward(const Act& act, X&& x, Y&& y) {
 // dx = f'(x) * dy. Sizes must match; dx may be dy (or x) itself.
 template <class Act, detail::array_argument X, detail::array_argument DY, detail::array_argument DX>
 void backward(const Act& act, X&& x, DY&& dy, DX&& dx) {
+    RECTIFY_DETAIL_CHECK_COMPILED("rectify::backward", Act);
     RECTIFY_DETAIL_CHECK_INPUT("rectify::backward", X, "x");
     RECTIFY_DETAIL_CHECK_INPUT("rectify::backward", DY, "dy");
     RECTIFY_DETAIL_CHECK_OUTPUT("rectify::backward", DX, "dx");
@@ -168,11 +207,13 @@ void backward(const Act& act, X&& x, DY&& dy, DX&& dx) {
 template <class Act, class T>
     requires detail::is_element<T>
 void forward(const Act& act, std::span<const T> x, std::span<T> y) {
+    RECTIFY_DETAIL_CHECK_COMPILED("rectify::forward", Act);
     detail::checked_forward("rectify::forward", act, x, y);
 }
 template <class Act, class T>
     requires detail::is_element<T>
 void backward(const Act& act, std::span<const T> x, std::span<const T> dy, std::span<T> dx) {
+    RECTIFY_DETAIL_CHECK_COMPILED("rectify::backward", Act);
     detail::checked_backward("rectify::backward", act, x, dy, dx);
 }
 
@@ -180,12 +221,14 @@ void backward(const Act& act, std::span<const T> x, std::span<const T> dy, std::
 template <class Act, class T>
 void forward(const Act& act, const T* x, T* y, std::size_t n) {
     static_assert(detail::is_element<T>, "rectify: arrays must hold float or double");
-    detail::forward_n(act, x, y, n);
+    RECTIFY_DETAIL_CHECK_COMPILED("rectify::forward", Act);
+    detail::unchecked_forward(act, x, y, n);
 }
 template <class Act, class T>
 void backward(const Act& act, const T* x, const T* dy, T* dx, std::size_t n) {
     static_assert(detail::is_element<T>, "rectify: arrays must hold float or double");
-    detail::backward_n(act, x, dy, dx, n);
+    RECTIFY_DETAIL_CHECK_COMPILED("rectify::backward", Act);
+    detail::unchecked_backward(act, x, dy, dx, n);
 }
 
 // Named shorthands with PyTorch's defaults; the same checks, reported under their own names.
@@ -270,37 +313,6 @@ void silu_backward(X&& x, DY&& dy, DX&& dx) {
                                  detail::output_span(dx));
 }
 
-namespace detail {
-
-template <class T>
-void checked_prelu(std::span<const T> xs, std::span<const T> ws, std::span<T> ys, ChannelShape shape) {
-    constexpr const char* function = "rectify::prelu";
-    require_prelu_shape(function, shape, xs.size(), ws.size());
-    require_same_size(function, "x", xs.size(), "y", ys.size());
-    require_in_place_or_disjoint(function, "y", ys, "x", xs);
-    require_disjoint(function, "y", ys, "weight", ws);
-    prelu_forward(xs.data(), ws.data(), ws.size(), ys.data(), shape);
-}
-
-template <class T>
-void checked_prelu_backward(std::span<const T> xs, std::span<const T> ws, std::span<const T> dys, std::span<T> dxs,
-                            std::span<T> dws, ChannelShape shape) {
-    constexpr const char* function = "rectify::prelu_backward";
-    require_prelu_shape(function, shape, xs.size(), ws.size());
-    require_same_size(function, "x", xs.size(), "dy", dys.size());
-    require_same_size(function, "x", xs.size(), "dx", dxs.size());
-    require_same_size(function, "weight", ws.size(), "dweight", dws.size());
-    require_in_place_or_disjoint(function, "dx", dxs, "x", xs);
-    require_in_place_or_disjoint(function, "dx", dxs, "dy", dys);
-    require_disjoint(function, "dx", dxs, "weight", ws);
-    require_disjoint(function, "dweight", dws, "x", xs);
-    require_disjoint(function, "dweight", dws, "weight", ws);
-    require_disjoint(function, "dweight", dws, "dy", dys);
-    require_disjoint(function, "dweight", dws, "dx", dxs);
-    prelu_backward(xs.data(), ws.data(), ws.size(), dys.data(), dxs.data(), dws.data(), shape);
-}
-
-}  // namespace detail
 
 // PReLU: y = x > 0 ? x : weight[c] * x, c the channel of the element in the [outer][channels][inner]
 // view of x. weight has 1 element (shared) or shape.channels; x must have outer*channels*inner

@@ -20,7 +20,6 @@
 #include <vector>
 
 #include "rectify.hpp"
-#include "detail/from_output.hpp"
 
 namespace rectify {
 
@@ -64,7 +63,7 @@ void checked_backward_from_output(const char* function, const Act& act, std::spa
     require_same_size(function, "y", y.size(), "dx", dx.size());
     require_in_place_or_disjoint(function, "dx", dx, "y", y);
     require_in_place_or_disjoint(function, "dx", dx, "dy", dy);
-    backward_from_output_n(act, y.data(), dy.data(), dx.data(), y.size());
+    unchecked_backward_from_output(act, y.data(), dy.data(), dx.data(), y.size());
 }
 
 template <class Act>
@@ -138,7 +137,7 @@ void backward_from_output(const Act& act, const T* y, const T* dy, T* dx, std::s
     static_assert(detail::is_element<T>, "rectify: arrays must hold float or double");
     detail::static_require_output_determines_gradient<Act>();
     detail::require_output_determines_gradient("rectify::backward_from_output", act);
-    detail::backward_from_output_n(act, y, dy, dx, n);
+    detail::unchecked_backward_from_output(act, y, dy, dx, n);
 }
 
 // ---- initialisation gains ------------------------------------------------------------------------
