@@ -24,7 +24,7 @@
 //      ("PyTorch 0.31x": PyTorch runs at 0.31 of rectify's speed);
 //   2. what each activation costs: rectify's time per element over its ReLU's;
 //   3. the ratio table: each kernel over its baseline, ELU and SiLU also over XNNPACK's forward,
-//      with PERFORMANCE.md's target ratios for float; a '!' marks a missed target, and every miss
+//      with docs/PERFORMANCE.md's target ratios for float; a '!' marks a missed target, and every miss
 //      is listed at the end. Each way of measuring a baseline is shown under it; two more lines
 //      check in place against out of place, and ELU/SiLU double against float (>= 0.45).
 //   Ratios are what to compare between machines and runs; absolute numbers move with the load of
@@ -428,11 +428,11 @@ void run_peer(benchmark::State& state, const std::string& peer, const PeerKernel
     set_counters(state, n, sizeof(T), c.traffic);
 }
 
-// --- targets: PERFORMANCE.md's, float only -------------------------------------------------------
+// --- targets: docs/PERFORMANCE.md's, float only -------------------------------------------------------
 constexpr double none = rectify_bench::no_target;
 constexpr Targets no_targets = {none, none, none, none};
 
-// Does rectify's SIMD arch have a target against XNNPACK, and which for ELU? PERFORMANCE.md
+// Does rectify's SIMD arch have a target against XNNPACK, and which for ELU? docs/PERFORMANCE.md
 // states them for AVX2 (ELU 1.5x) and AVX-512 (ELU 1.0x); SiLU is 1.0x on both.
 // The backward kernels' 0.8x of XNNPACK's forward is stated for the same two; an SSE2 or scalar
 // build gets no target against XNNPACK (which picks its own AVX kernels at run time).
@@ -450,7 +450,7 @@ ArchTargets arch_targets() {
 }
 
 // The rows of the ratio table: each kernel against its baseline (copy forward, 2R1W backward)
-// and, for ELU and SiLU, against XNNPACK's forward (PERFORMANCE.md's targets for ELU and SiLU below
+// and, for ELU and SiLU, against XNNPACK's forward (docs/PERFORMANCE.md's targets for ELU and SiLU below
 // DRAM sizes are relative to it, for the forward and the backward kernel alike). The other peers
 // are in the comparison tables, which have no targets.
 std::vector<RowSpec> table_rows() {

@@ -221,7 +221,7 @@ inline int print_ratio_table(std::ostream& out, const MedianRecorder& results,
         if (printed_any) out << '\n';
     }
 
-    // In place must not be slower than out of place (PERFORMANCE.md).
+    // In place must not be slower than out of place (docs/PERFORMANCE.md).
     std::string in_place;
     for (const char* type : types) {
         std::string line = pad(std::string("relu_forward_inplace<") + type + ">", name_width, true) +
@@ -250,7 +250,7 @@ inline int print_ratio_table(std::ostream& out, const MedianRecorder& results,
             << format("%.2f", in_place_allowance) << ", the noise allowance):\n"
             << in_place << '\n';
 
-    // Double against float: ELU and SiLU at >= 0.45 of the float element rate (PERFORMANCE.md).
+    // Double against float: ELU and SiLU at >= 0.45 of the float element rate (docs/PERFORMANCE.md).
     constexpr double double_rate_target = 0.45;
     std::string double_rate;
     for (const char* kernel : {"elu_forward", "silu_forward", "elu_backward", "silu_backward"}) {

@@ -195,7 +195,9 @@ TEMPLATE_TEST_CASE("errors: forward output overlapping its input partially; in p
 
         // x at 0, y at 2 (y starts inside x); x at 4, y at 1 (y ends inside x); x at 0, y at 7
         // (they share one element).
-        for (const auto& [x_start, y_start] : {std::pair{0, 2}, std::pair{4, 1}, std::pair{0, 7}}) {
+        // (Plain copies of the structured bindings: Clang 14 cannot capture a binding in a lambda.)
+        for (const auto& [x_at, y_at] : {std::pair{0, 2}, std::pair{4, 1}, std::pair{0, 7}}) {
+            const int x_start = x_at, y_start = y_at;
             INFO("x at " << x_start << ", y at " << y_start << ", " << n << " elements each");
             check_rejected([&] { f.call(at(x_start), at(y_start)); }, f.name, {});
             CHECK(buffer == original);
@@ -229,12 +231,14 @@ TEMPLATE_TEST_CASE("errors: dx overlapping x or dy partially; dx aliasing dy is 
         std::vector<T> buffer = original;
         const auto at = [&](std::size_t start) { return std::span<T>(buffer).subspan(start, n); };
 
-        for (const auto& [dy_start, dx_start] : {std::pair{0, 3}, std::pair{5, 0}}) {
+        for (const auto& [dy_at, dx_at] : {std::pair{0, 3}, std::pair{5, 0}}) {
+            const int dy_start = dy_at, dx_start = dx_at;  // Clang 14 cannot capture a binding
             INFO("dy at " << dy_start << ", dx at " << dx_start << " of one buffer, " << n << " elements each");
             check_rejected([&] { f.call(separate_x, at(dy_start), at(dx_start)); }, f.name, {});
             CHECK(buffer == original);
         }
-        for (const auto& [x_start, dx_start] : {std::pair{0, 5}, std::pair{2, 1}}) {
+        for (const auto& [x_at, dx_at] : {std::pair{0, 5}, std::pair{2, 1}}) {
+            const int x_start = x_at, dx_start = dx_at;  // Clang 14 cannot capture a binding
             INFO("x at " << x_start << ", dx at " << dx_start << " of one buffer, " << n << " elements each");
             check_rejected([&] { f.call(at(x_start), separate_dy, at(dx_start)); }, f.name, {});
             CHECK(buffer == original);

@@ -1,4 +1,4 @@
-// The documented examples (issue 3, API.md, SEMANTICS.md), verbatim, for float and double:
+// The documented examples (issue 3, docs/API.md, docs/SEMANTICS.md), verbatim, for float and double:
 // through std::vector, through std::span, through the generic forward/backward and through
 // the scalar activation types. Outputs start as a sentinel, so a kernel that writes nothing
 // fails even where the expected value is 0.
@@ -186,7 +186,7 @@ TEMPLATE_TEST_CASE("example: prelu([-4, 2]) with nn.PReLU's initial weight 0.25 
     }
 }
 
-// API.md's signatures name the element type as a template parameter; spelling it out must
+// docs/API.md's signatures name the element type as a template parameter; spelling it out must
 // work with containers as well as spans, and give the same values.
 TEST_CASE("explicit element type: forward<Act, T>, backward<Act, T>, prelu<T>, prelu_backward<T>") {
     std::vector<float> x = {-4.0f, 2.0f}, w = {0.25f}, dy = {1.0f, 1.0f};

@@ -89,7 +89,7 @@ bool forward_ok(const Act& act, T x, T got) {
     if constexpr (exact_kernel<Act>) {
         return same_value(got, scalar);
     } else {
-        // The limits at ±inf are exact values in SEMANTICS.md (elu(-inf) = -alpha, silu(-inf) = -0).
+        // The limits at ±inf are exact values in docs/SEMANTICS.md (elu(-inf) = -alpha, silu(-inf) = -0).
         if (!std::isfinite(x)) return same_value(got, scalar);
         if (!specials_agree(got, scalar)) return false;
         if (std::isnan(got) || std::isinf(got)) return true;
@@ -103,7 +103,7 @@ bool backward_ok(const Act& act, T x, T dy, T got) {
     if constexpr (exact_kernel<Act>) {
         return same_value(got, scalar);
     } else {
-        // Infinite or NaN x or dy: exact values in SEMANTICS.md (dx(+inf) = dy, dx(-inf) = 0·dy,
+        // Infinite or NaN x or dy: exact values in docs/SEMANTICS.md (dx(+inf) = dy, dx(-inf) = 0·dy,
         // f'(x)·inf = ±inf or NaN), the same on every path.
         if (!std::isfinite(x) || !std::isfinite(dy)) return same_value(got, scalar);
         if (!specials_agree(got, scalar)) return false;

@@ -1,11 +1,11 @@
-// Every row of SEMANTICS.md's tables, value by value, for float and double.
+// Every row of docs/SEMANTICS.md's tables, value by value, for float and double.
 //
 // Each value is computed by every entry point the library has: the scalar activation type,
 // forward/backward on spans and on pointers, the named shorthand, and the span form in place;
 // each array form once on a single element (the kernels' tail) and once on 67 copies (the
 // vector body and a tail, 67 being a multiple of no batch width). Exact rows compare with
 // same_value (sign of zero included, all NaNs equal); ELU and SiLU rows whose value is not
-// exact compare with the long double references of test_support.hpp within SEMANTICS.md's
+// exact compare with the long double references of test_support.hpp within docs/SEMANTICS.md's
 // bounds.
 #include <rectify/rectify.hpp>
 
@@ -45,11 +45,11 @@ constexpr T eps = std::numeric_limits<T>::epsilon();
 template <class T>
 constexpr T sentinel = T(-7777.25);
 
-// SEMANTICS.md's accuracy bounds for the activations that are not exact.
+// docs/SEMANTICS.md's accuracy bounds for the activations that are not exact.
 constexpr long double elu_forward_ulp = 1;
 constexpr long double silu_forward_ulp = 2;
 
-// The parameters SEMANTICS.md asks for.
+// The parameters docs/SEMANTICS.md asks for.
 constexpr double slopes[] = {0, 0.01, 0.1, 1.5, -0.5};
 constexpr double alphas[] = {1, 0.5, 2, -1, 0};
 
@@ -172,7 +172,7 @@ void check_forward_near(const Act& act, T x, long double exact, long double max_
                      "within " + std::to_string(max_ulp) + " ULP");
 }
 
-// SEMANTICS.md's backward bound: |dx - exact| <= 4·eps·max(|exact|, |dy|).
+// docs/SEMANTICS.md's backward bound: |dx - exact| <= 4·eps·max(|exact|, |dy|).
 template <class Act, class T>
 void check_backward_near(const Act& act, T x, T dy, long double exact) {
     const long double bound =
@@ -486,7 +486,7 @@ std::vector<T> silu_sample_inputs() {
             T(1e-20), T(0.5), T(1),   T(5),   T(17),      T(30),  T(80)};
 }
 
-// Far left, where PyTorch flushes to -0 but the value is representable (SEMANTICS.md):
+// Far left, where PyTorch flushes to -0 but the value is representable (docs/SEMANTICS.md):
 // for float down to about -103, for double to about -745.
 template <class T>
 std::vector<T> silu_far_left_inputs() {
@@ -659,7 +659,7 @@ std::vector<long double> exact_dweight(const Layout& layout, const std::vector<T
     return sum;
 }
 
-// SEMANTICS.md: within 2·eps·Σ|x·dy| of the exact sum.
+// docs/SEMANTICS.md: within 2·eps·Σ|x·dy| of the exact sum.
 template <class T>
 std::vector<long double> dweight_bound(const Layout& layout, const std::vector<T>& x, const std::vector<T>& dy) {
     std::vector<long double> sum(layout.weights, 0.0L);

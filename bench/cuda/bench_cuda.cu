@@ -6,7 +6,7 @@
 //   2R1W  c[i] = a[i] * b[i], 128-bit accesses, one vector per thread (the traffic of a backward)
 // Each time is the median over 11 samples of 10 back-to-back launches (after 3 warm-up launches).
 // The table gives each kernel's time, its bandwidth (bytes it must move / time) and its ratio to
-// its baseline's time, with the target from PERFORMANCE.md (>= 16M: 0.95, PReLU backward 0.85) and
+// its baseline's time, with the target from docs/PERFORMANCE.md (>= 16M: 0.95, PReLU backward 0.85) and
 // '!' where a ratio misses it.
 //
 //   rectify_cuda_bench [--smoke] [--sizes 1048576,16777216,...]

@@ -5,7 +5,7 @@
 // detail/ implement the same formulas on xsimd batches and are tested against these functions.
 // It needs only the standard library (<cmath>, <cstring>, ...), so it can be included in CUDA
 // device code: under nvcc every function is __host__ __device__. The comparisons are PyTorch's
-// (SEMANTICS.md); each one carries a note on what it does with NaN and signed zeros.
+// (docs/SEMANTICS.md); each one carries a note on what it does with NaN and signed zeros.
 //
 // Parameters are doubles and are converted to the element type T once per call, as PyTorch
 // converts its Scalar arguments: LeakyReLU{0.1} acts as 0.1f on float.
@@ -13,7 +13,7 @@
 // ELU and SiLU evaluate their transcendental part in double and round once to T, so for float the
 // scalar math is the correctly rounded value in all but rare near-tie cases (it is the yardstick
 // the vector kernels are measured against). Double is as accurate as the C library's exp/expm1
-// (SEMANTICS.md and the README list the measured bounds).
+// (docs/SEMANTICS.md and the README list the measured bounds).
 //
 // On a CUDA device float is evaluated in float instead (GPUs without full double throughput run
 // double at 1/64 of the float rate): scalar_math::in_float below, written with explicit
@@ -30,6 +30,8 @@
 #include <cstring>
 #include <limits>
 #include <type_traits>
+
+#include "detail/fast_math_guard.hpp"
 
 #if defined(__CUDACC__)
 #define RECTIFY_HOST_DEVICE __host__ __device__
@@ -85,7 +87,7 @@ RECTIFY_HOST_DEVICE inline double silu(double x) {
     // rounds once to double: within half an ULP but for rare near-ties, over the whole range.
     if constexpr (std::numeric_limits<long double>::digits > std::numeric_limits<double>::digits &&
                   std::numeric_limits<long double>::max_exponent > std::numeric_limits<double>::max_exponent) {
-        const long double xl = x;
+        const long double xl = static_cast<long double>(x);
         return static_cast<double>(xl / (1.0L + std::exp(-xl)));  // NaN propagates
     }
 #endif
@@ -307,7 +309,7 @@ struct LeakyReLU {
 };
 
 // ELU: y = x > 0 ? x : alpha * expm1(x). PyTorch computes exp(x) - 1, which cancels near 0;
-// rectify uses expm1 (SEMANTICS.md lists the deviation).
+// rectify uses expm1 (docs/SEMANTICS.md lists the deviation).
 struct ELU {
     double alpha = 1.0;
 

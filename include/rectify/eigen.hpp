@@ -33,6 +33,9 @@
 
 #include "rectify.hpp"
 #include "training.hpp"
+// The kernels and the batch math, which the adapters and functors use directly (rectify.hpp leaves
+// them out with RECTIFY_EXTERN_KERNELS).
+#include "detail/checked.hpp"
 
 // GCC 12's AVX-512 intrinsics trigger -Wuninitialized / -Wmaybe-uninitialized false positives
 // wherever they are inlined (GCC bug 105593), attributed to the intrinsics headers' own lines.

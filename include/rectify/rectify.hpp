@@ -11,8 +11,14 @@
 // cannot check anything: the caller guarantees n valid elements behind every pointer and no
 // partial overlap (y == x, dx == dy are allowed).
 //
-// Do not compile with -ffast-math (or -ffinite-math-only / -fassociative-math): the kernels'
-// NaN, infinity and signed-zero behaviour and the compensated sums rely on IEEE arithmetic.
+// Misuse is a compile-time error that names the function and the argument: a range that is not
+// contiguous, elements other than float or double, arrays of different element types in one call,
+// a const output, and an output that is a temporary owning its elements (std::vector<float>(n):
+// the result would be lost; a view such as std::span is fine).
+//
+// Not with -ffast-math (or -ffinite-math-only / -fassociative-math / -fno-signed-zeros /
+// -freciprocal-math): the kernels' NaN, infinity and signed-zero behaviour and the compensated
+// sums rely on IEEE arithmetic; detail/fast_math_guard.hpp stops the build (docs/SEMANTICS.md).
 #pragma once
 
 #include <cstddef>
@@ -22,18 +28,75 @@
 
 #include "activations.hpp"
 #include "detail/checks.hpp"
-#include "detail/kernels.hpp"
-#include "detail/prelu.hpp"
-#include "detail/simd.hpp"
+
+// Header-only (the default): the kernels are instantiated where they are used. With
+// RECTIFY_EXTERN_KERNELS (defined by linking rectify::kernels) they come compiled from that
+// library, and this header includes neither xsimd nor the kernels (README, "Compile time").
+#if !defined(RECTIFY_EXTERN_KERNELS) || defined(RECTIFY_DETAIL_DEFINE_INSTANCES)
+#define RECTIFY_DETAIL_HEADER_ONLY 1
+#else
+#define RECTIFY_DETAIL_HEADER_ONLY 0
+#endif
+
+namespace rectify::detail {
+
+// The kernels behind the public functions, defined in detail/checked.hpp. Declared here so that
+// the public functions can call them in both modes.
+template <class Act, class T>
+void checked_forward(const char* function, const Act& act, std::span<const T> x, std::span<T> y);
+template <class Act, class T>
+void checked_backward(const char* function, const Act& act, std::span<const T> x, std::span<const T> dy,
+                      std::span<T> dx);
+template <class T>
+void checked_prelu(std::span<const T> xs, std::span<const T> ws, std::span<T> ys, ChannelShape shape);
+template <class T>
+void checked_prelu_backward(std::span<const T> xs, std::span<const T> ws, std::span<const T> dys, std::span<T> dxs,
+                            std::span<T> dws, ChannelShape shape);
+template <class Act, class T>
+void unchecked_forward(const Act& act, const T* x, T* y, std::size_t n);
+template <class Act, class T>
+void unchecked_backward(const Act& act, const T* x, const T* dy, T* dx, std::size_t n);
+template <class Act, class T>
+void unchecked_backward_from_output(const Act& act, const T* y, const T* dy, T* dx, std::size_t n);
+
+// The activation types rectify::kernels holds compiled.
+template <class Act>
+inline constexpr bool compiled_activation = std::is_same_v<Act, ReLU> || std::is_same_v<Act, LeakyReLU> ||
+                                            std::is_same_v<Act, ELU> || std::is_same_v<Act, SiLU>;
+
+#if !RECTIFY_DETAIL_HEADER_ONLY
+// Defined in rectify::kernels (src/instances.cpp): its instruction set and vector widths.
+const char* kernels_arch_name();
+std::size_t kernels_lanes(std::size_t element_size);
+#endif
+
+}  // namespace rectify::detail
+
+#if RECTIFY_DETAIL_HEADER_ONLY
+#include "detail/checked.hpp"
+#define RECTIFY_DETAIL_CHECK_COMPILED(function, Act) static_assert(true)
+#else
+#define RECTIFY_DETAIL_CHECK_COMPILED(function, Act)                                                          \
+    static_assert(::rectify::detail::compiled_activation<Act>,                                                 \
+                  function ": rectify::kernels (RECTIFY_EXTERN_KERNELS) holds ReLU, LeakyReLU, ELU and SiLU "  \
+                  "only; compile the files that use another activation type against rectify::rectify")
+#endif
 
 namespace rectify {
 
+#if RECTIFY_DETAIL_HEADER_ONLY
 // Elements of T per vector in the kernels (1 on the scalar path).
 template <class T>
 inline constexpr std::size_t simd_width = detail::lanes<T>;
 
 // The instruction set the kernels were compiled for, e.g. "avx2", "fma3+avx2", "sse2", "scalar".
 inline const char* simd_arch_name() { return detail::arch_name(); }
+#else
+// With rectify::kernels: the library's, known at run time (so simd_width is const, not constexpr).
+template <class T>
+inline const std::size_t simd_width = detail::kernels_lanes(sizeof(T));
+inline const char* simd_arch_name() { return detail::kernels_arch_name(); }
+#endif
 
 namespace detail {
 
@@ -43,8 +106,37 @@ inline constexpr bool is_element = std::is_same_v<T, float> || std::is_same_v<T,
 template <class R>
 concept array_like = std::ranges::contiguous_range<R> && std::ranges::sized_range<R>;
 
+// Eigen's dense objects (they have RowsAtCompileTime) are taken by <rectify/eigen.hpp>'s overloads;
+// everything else comes to the array API, which checks it with static_asserts that name the
+// function and the argument (a constraint would only give "no matching function").
 template <class R>
-using element_of = std::remove_cvref_t<std::ranges::range_reference_t<R>>;
+concept eigen_like = requires { std::remove_cvref_t<R>::RowsAtCompileTime; };
+template <class R>
+concept array_argument = !eigen_like<R>;
+
+template <class R, bool = array_like<R>>
+struct element_of_impl {
+    using type = void;
+};
+template <class R>
+struct element_of_impl<R, true> {
+    using type = std::remove_cvref_t<std::ranges::range_reference_t<R>>;
+};
+template <class R>
+using element_of = typename element_of_impl<R>::type;
+
+// What an input argument must be, and what an output must be on top of that. R is the deduced
+// parameter type of a forwarding reference: an lvalue gives R = A&, a temporary R = A.
+template <class R>
+inline constexpr bool good_input = array_like<R> && is_element<element_of<R>>;
+template <class R>
+inline constexpr bool writable = !std::is_const_v<std::remove_reference_t<std::ranges::range_reference_t<R>>>;
+template <class R>
+inline constexpr bool not_a_dropped_temporary = std::is_lvalue_reference_v<R> || std::ranges::borrowed_range<R>;
+template <class R>
+inline constexpr bool good_output = good_input<R> && writable<R> && not_a_dropped_temporary<R>;
+template <class A, class B>
+inline constexpr bool same_element = std::is_same_v<element_of<A>, element_of<B>>;
 
 template <class R>
 std::span<const element_of<R>> input_span(R&& r) {
@@ -55,53 +147,73 @@ std::span<const element_of<R>> input_span(R&& r) {
 template <class R>
 std::span<element_of<R>> output_span(R&& r) {
     static_assert(is_element<element_of<R>>, "rectify: arrays must hold float or double");
-    static_assert(!std::is_const_v<std::remove_reference_t<std::ranges::range_reference_t<R>>>,
-                  "rectify: an output array must be writable (not const)");
+    static_assert(writable<R>, "rectify: an output array must be writable (not const)");
     return {std::ranges::data(r), std::ranges::size(r)};
-}
-
-template <class Act, class T>
-void checked_forward(const char* function, const Act& act, std::span<const T> x, std::span<T> y) {
-    require_same_size(function, "x", x.size(), "y", y.size());
-    require_in_place_or_disjoint(function, "y", y, "x", x);
-    forward_n(act, x.data(), y.data(), x.size());
-}
-
-template <class Act, class T>
-void checked_backward(const char* function, const Act& act, std::span<const T> x, std::span<const T> dy,
-                      std::span<T> dx) {
-    require_same_size(function, "x", x.size(), "dy", dy.size());
-    require_same_size(function, "x", x.size(), "dx", dx.size());
-    require_in_place_or_disjoint(function, "dx", dx, "x", x);
-    require_in_place_or_disjoint(function, "dx", dx, "dy", dy);
-    backward_n(act, x.data(), dy.data(), dx.data(), x.size());
 }
 
 }  // namespace detail
 
+// The compile-time checks of the array API. Each names the public function and the argument and
+// says what to pass instead; the call itself is compiled only when they all hold, so a misuse
+// gives its message and nothing else. (Macros: a static_assert message must be a literal.)
+#define RECTIFY_DETAIL_CHECK_INPUT(function, R, name)                                                             \
+    static_assert(::rectify::detail::array_like<R>,                                                                \
+                  function ": " name " must be a contiguous sized range (std::vector, std::array, std::span, a "  \
+                  "C array); copy a std::list, std::deque or a view that skips elements into a std::vector");     \
+    static_assert(!::rectify::detail::array_like<R> || ::rectify::detail::is_element<::rectify::detail::element_of<R>>, \
+                  function ": " name " must hold float or double")
+#define RECTIFY_DETAIL_CHECK_OUTPUT(function, R, name)                                                            \
+    RECTIFY_DETAIL_CHECK_INPUT(function, R, name);                                                                 \
+    static_assert(!::rectify::detail::array_like<R> || ::rectify::detail::writable<R>,                             \
+                  function ": " name " is an output and must be writable; pass a non-const array");               \
+    static_assert(!::rectify::detail::array_like<R> || ::rectify::detail::not_a_dropped_temporary<R>,              \
+                  function ": " name " is a temporary that owns its elements, so the result would be thrown "     \
+                  "away; pass a named array (or a std::span of one)")
+#define RECTIFY_DETAIL_CHECK_SAME(function, A, a_name, B, b_name)                                                 \
+    static_assert(!::rectify::detail::good_input<A> || !::rectify::detail::good_input<B> ||                        \
+                      ::rectify::detail::same_element<A, B>,                                                       \
+                  function ": " a_name " and " b_name " hold different element types (float and double); all "    \
+                  "arrays of one call must hold the same type: convert one, e.g. into a std::vector<float>")
+
+
 // y = f(x). Sizes must match; y may be x itself.
-template <class Act, detail::array_like X, detail::array_like Y>
+template <class Act, detail::array_argument X, detail::array_argument Y>
 void forward(const Act& act, X&& x, Y&& y) {
-    detail::checked_forward("rectify::forward", act, detail::input_span(x), detail::output_span(y));
+    RECTIFY_DETAIL_CHECK_COMPILED("rectify::forward", Act);
+    RECTIFY_DETAIL_CHECK_INPUT("rectify::forward", X, "x");
+    RECTIFY_DETAIL_CHECK_OUTPUT("rectify::forward", Y, "y");
+    RECTIFY_DETAIL_CHECK_SAME("rectify::forward", X, "x", Y, "y");
+    if constexpr (detail::good_input<X> && detail::good_output<Y> && detail::same_element<X, Y>)
+        detail::checked_forward("rectify::forward", act, detail::input_span(x), detail::output_span(y));
 }
 
 // dx = f'(x) * dy. Sizes must match; dx may be dy (or x) itself.
-template <class Act, detail::array_like X, detail::array_like DY, detail::array_like DX>
+template <class Act, detail::array_argument X, detail::array_argument DY, detail::array_argument DX>
 void backward(const Act& act, X&& x, DY&& dy, DX&& dx) {
-    detail::checked_backward("rectify::backward", act, detail::input_span(x), detail::input_span(dy),
-                             detail::output_span(dx));
+    RECTIFY_DETAIL_CHECK_COMPILED("rectify::backward", Act);
+    RECTIFY_DETAIL_CHECK_INPUT("rectify::backward", X, "x");
+    RECTIFY_DETAIL_CHECK_INPUT("rectify::backward", DY, "dy");
+    RECTIFY_DETAIL_CHECK_OUTPUT("rectify::backward", DX, "dx");
+    RECTIFY_DETAIL_CHECK_SAME("rectify::backward", X, "x", DY, "dy");
+    RECTIFY_DETAIL_CHECK_SAME("rectify::backward", X, "x", DX, "dx");
+    if constexpr (detail::good_input<X> && detail::good_input<DY> && detail::good_output<DX> &&
+                  detail::same_element<X, DY> && detail::same_element<X, DX>)
+        detail::checked_backward("rectify::backward", act, detail::input_span(x), detail::input_span(dy),
+                                 detail::output_span(dx));
 }
 
-// The signatures of API.md with an explicit element type (forward<ReLU, float>(act, x, y) with
+// The span signatures of docs/API.md with an explicit element type (forward<ReLU, float>(act, x, y) with
 // std::vector arguments, for instance): the same checks.
 template <class Act, class T>
     requires detail::is_element<T>
 void forward(const Act& act, std::span<const T> x, std::span<T> y) {
+    RECTIFY_DETAIL_CHECK_COMPILED("rectify::forward", Act);
     detail::checked_forward("rectify::forward", act, x, y);
 }
 template <class Act, class T>
     requires detail::is_element<T>
 void backward(const Act& act, std::span<const T> x, std::span<const T> dy, std::span<T> dx) {
+    RECTIFY_DETAIL_CHECK_COMPILED("rectify::backward", Act);
     detail::checked_backward("rectify::backward", act, x, dy, dx);
 }
 
@@ -109,94 +221,112 @@ void backward(const Act& act, std::span<const T> x, std::span<const T> dy, std::
 template <class Act, class T>
 void forward(const Act& act, const T* x, T* y, std::size_t n) {
     static_assert(detail::is_element<T>, "rectify: arrays must hold float or double");
-    detail::forward_n(act, x, y, n);
+    RECTIFY_DETAIL_CHECK_COMPILED("rectify::forward", Act);
+    detail::unchecked_forward(act, x, y, n);
 }
 template <class Act, class T>
 void backward(const Act& act, const T* x, const T* dy, T* dx, std::size_t n) {
     static_assert(detail::is_element<T>, "rectify: arrays must hold float or double");
-    detail::backward_n(act, x, dy, dx, n);
+    RECTIFY_DETAIL_CHECK_COMPILED("rectify::backward", Act);
+    detail::unchecked_backward(act, x, dy, dx, n);
 }
 
 // Named shorthands with PyTorch's defaults; the same checks, reported under their own names.
-template <detail::array_like X, detail::array_like Y>
+template <detail::array_argument X, detail::array_argument Y>
 void relu(X&& x, Y&& y) {
-    detail::checked_forward("rectify::relu", ReLU{}, detail::input_span(x), detail::output_span(y));
+    RECTIFY_DETAIL_CHECK_INPUT("rectify::relu", X, "x");
+    RECTIFY_DETAIL_CHECK_OUTPUT("rectify::relu", Y, "y");
+    RECTIFY_DETAIL_CHECK_SAME("rectify::relu", X, "x", Y, "y");
+    if constexpr (detail::good_input<X> && detail::good_output<Y> && detail::same_element<X, Y>)
+        detail::checked_forward("rectify::relu", ReLU{}, detail::input_span(x), detail::output_span(y));
 }
-template <detail::array_like X, detail::array_like DY, detail::array_like DX>
+template <detail::array_argument X, detail::array_argument DY, detail::array_argument DX>
 void relu_backward(X&& x, DY&& dy, DX&& dx) {
-    detail::checked_backward("rectify::relu_backward", ReLU{}, detail::input_span(x), detail::input_span(dy),
-                             detail::output_span(dx));
+    RECTIFY_DETAIL_CHECK_INPUT("rectify::relu_backward", X, "x");
+    RECTIFY_DETAIL_CHECK_INPUT("rectify::relu_backward", DY, "dy");
+    RECTIFY_DETAIL_CHECK_OUTPUT("rectify::relu_backward", DX, "dx");
+    RECTIFY_DETAIL_CHECK_SAME("rectify::relu_backward", X, "x", DY, "dy");
+    RECTIFY_DETAIL_CHECK_SAME("rectify::relu_backward", X, "x", DX, "dx");
+    if constexpr (detail::good_input<X> && detail::good_input<DY> && detail::good_output<DX> &&
+                  detail::same_element<X, DY> && detail::same_element<X, DX>)
+        detail::checked_backward("rectify::relu_backward", ReLU{}, detail::input_span(x), detail::input_span(dy),
+                                 detail::output_span(dx));
 }
-template <detail::array_like X, detail::array_like Y>
+template <detail::array_argument X, detail::array_argument Y>
 void leaky_relu(X&& x, Y&& y, double negative_slope = 0.01) {
-    detail::checked_forward("rectify::leaky_relu", LeakyReLU{negative_slope}, detail::input_span(x),
-                            detail::output_span(y));
+    RECTIFY_DETAIL_CHECK_INPUT("rectify::leaky_relu", X, "x");
+    RECTIFY_DETAIL_CHECK_OUTPUT("rectify::leaky_relu", Y, "y");
+    RECTIFY_DETAIL_CHECK_SAME("rectify::leaky_relu", X, "x", Y, "y");
+    if constexpr (detail::good_input<X> && detail::good_output<Y> && detail::same_element<X, Y>)
+        detail::checked_forward("rectify::leaky_relu", LeakyReLU{negative_slope}, detail::input_span(x), detail::output_span(y));
 }
-template <detail::array_like X, detail::array_like DY, detail::array_like DX>
+template <detail::array_argument X, detail::array_argument DY, detail::array_argument DX>
 void leaky_relu_backward(X&& x, DY&& dy, DX&& dx, double negative_slope = 0.01) {
-    detail::checked_backward("rectify::leaky_relu_backward", LeakyReLU{negative_slope}, detail::input_span(x),
-                             detail::input_span(dy), detail::output_span(dx));
+    RECTIFY_DETAIL_CHECK_INPUT("rectify::leaky_relu_backward", X, "x");
+    RECTIFY_DETAIL_CHECK_INPUT("rectify::leaky_relu_backward", DY, "dy");
+    RECTIFY_DETAIL_CHECK_OUTPUT("rectify::leaky_relu_backward", DX, "dx");
+    RECTIFY_DETAIL_CHECK_SAME("rectify::leaky_relu_backward", X, "x", DY, "dy");
+    RECTIFY_DETAIL_CHECK_SAME("rectify::leaky_relu_backward", X, "x", DX, "dx");
+    if constexpr (detail::good_input<X> && detail::good_input<DY> && detail::good_output<DX> &&
+                  detail::same_element<X, DY> && detail::same_element<X, DX>)
+        detail::checked_backward("rectify::leaky_relu_backward", LeakyReLU{negative_slope}, detail::input_span(x), detail::input_span(dy),
+                                 detail::output_span(dx));
 }
-template <detail::array_like X, detail::array_like Y>
+template <detail::array_argument X, detail::array_argument Y>
 void elu(X&& x, Y&& y, double alpha = 1.0) {
-    detail::checked_forward("rectify::elu", ELU{alpha}, detail::input_span(x), detail::output_span(y));
+    RECTIFY_DETAIL_CHECK_INPUT("rectify::elu", X, "x");
+    RECTIFY_DETAIL_CHECK_OUTPUT("rectify::elu", Y, "y");
+    RECTIFY_DETAIL_CHECK_SAME("rectify::elu", X, "x", Y, "y");
+    if constexpr (detail::good_input<X> && detail::good_output<Y> && detail::same_element<X, Y>)
+        detail::checked_forward("rectify::elu", ELU{alpha}, detail::input_span(x), detail::output_span(y));
 }
-template <detail::array_like X, detail::array_like DY, detail::array_like DX>
+template <detail::array_argument X, detail::array_argument DY, detail::array_argument DX>
 void elu_backward(X&& x, DY&& dy, DX&& dx, double alpha = 1.0) {
-    detail::checked_backward("rectify::elu_backward", ELU{alpha}, detail::input_span(x), detail::input_span(dy),
-                             detail::output_span(dx));
+    RECTIFY_DETAIL_CHECK_INPUT("rectify::elu_backward", X, "x");
+    RECTIFY_DETAIL_CHECK_INPUT("rectify::elu_backward", DY, "dy");
+    RECTIFY_DETAIL_CHECK_OUTPUT("rectify::elu_backward", DX, "dx");
+    RECTIFY_DETAIL_CHECK_SAME("rectify::elu_backward", X, "x", DY, "dy");
+    RECTIFY_DETAIL_CHECK_SAME("rectify::elu_backward", X, "x", DX, "dx");
+    if constexpr (detail::good_input<X> && detail::good_input<DY> && detail::good_output<DX> &&
+                  detail::same_element<X, DY> && detail::same_element<X, DX>)
+        detail::checked_backward("rectify::elu_backward", ELU{alpha}, detail::input_span(x), detail::input_span(dy),
+                                 detail::output_span(dx));
 }
-template <detail::array_like X, detail::array_like Y>
+template <detail::array_argument X, detail::array_argument Y>
 void silu(X&& x, Y&& y) {
-    detail::checked_forward("rectify::silu", SiLU{}, detail::input_span(x), detail::output_span(y));
+    RECTIFY_DETAIL_CHECK_INPUT("rectify::silu", X, "x");
+    RECTIFY_DETAIL_CHECK_OUTPUT("rectify::silu", Y, "y");
+    RECTIFY_DETAIL_CHECK_SAME("rectify::silu", X, "x", Y, "y");
+    if constexpr (detail::good_input<X> && detail::good_output<Y> && detail::same_element<X, Y>)
+        detail::checked_forward("rectify::silu", SiLU{}, detail::input_span(x), detail::output_span(y));
 }
-template <detail::array_like X, detail::array_like DY, detail::array_like DX>
+template <detail::array_argument X, detail::array_argument DY, detail::array_argument DX>
 void silu_backward(X&& x, DY&& dy, DX&& dx) {
-    detail::checked_backward("rectify::silu_backward", SiLU{}, detail::input_span(x), detail::input_span(dy),
-                             detail::output_span(dx));
+    RECTIFY_DETAIL_CHECK_INPUT("rectify::silu_backward", X, "x");
+    RECTIFY_DETAIL_CHECK_INPUT("rectify::silu_backward", DY, "dy");
+    RECTIFY_DETAIL_CHECK_OUTPUT("rectify::silu_backward", DX, "dx");
+    RECTIFY_DETAIL_CHECK_SAME("rectify::silu_backward", X, "x", DY, "dy");
+    RECTIFY_DETAIL_CHECK_SAME("rectify::silu_backward", X, "x", DX, "dx");
+    if constexpr (detail::good_input<X> && detail::good_input<DY> && detail::good_output<DX> &&
+                  detail::same_element<X, DY> && detail::same_element<X, DX>)
+        detail::checked_backward("rectify::silu_backward", SiLU{}, detail::input_span(x), detail::input_span(dy),
+                                 detail::output_span(dx));
 }
 
-namespace detail {
-
-template <class T>
-void checked_prelu(std::span<const T> xs, std::span<const T> ws, std::span<T> ys, ChannelShape shape) {
-    constexpr const char* function = "rectify::prelu";
-    require_prelu_shape(function, shape, xs.size(), ws.size());
-    require_same_size(function, "x", xs.size(), "y", ys.size());
-    require_in_place_or_disjoint(function, "y", ys, "x", xs);
-    require_disjoint(function, "y", ys, "weight", ws);
-    prelu_forward(xs.data(), ws.data(), ws.size(), ys.data(), shape);
-}
-
-template <class T>
-void checked_prelu_backward(std::span<const T> xs, std::span<const T> ws, std::span<const T> dys, std::span<T> dxs,
-                            std::span<T> dws, ChannelShape shape) {
-    constexpr const char* function = "rectify::prelu_backward";
-    require_prelu_shape(function, shape, xs.size(), ws.size());
-    require_same_size(function, "x", xs.size(), "dy", dys.size());
-    require_same_size(function, "x", xs.size(), "dx", dxs.size());
-    require_same_size(function, "weight", ws.size(), "dweight", dws.size());
-    require_in_place_or_disjoint(function, "dx", dxs, "x", xs);
-    require_in_place_or_disjoint(function, "dx", dxs, "dy", dys);
-    require_disjoint(function, "dx", dxs, "weight", ws);
-    require_disjoint(function, "dweight", dws, "x", xs);
-    require_disjoint(function, "dweight", dws, "weight", ws);
-    require_disjoint(function, "dweight", dws, "dy", dys);
-    require_disjoint(function, "dweight", dws, "dx", dxs);
-    prelu_backward(xs.data(), ws.data(), ws.size(), dys.data(), dxs.data(), dws.data(), shape);
-}
-
-}  // namespace detail
 
 // PReLU: y = x > 0 ? x : weight[c] * x, c the channel of the element in the [outer][channels][inner]
 // view of x. weight has 1 element (shared) or shape.channels; x must have outer*channels*inner
 // elements; y may be x itself but must not overlap weight.
-template <detail::array_like X, detail::array_like Wt, detail::array_like Y>
+template <detail::array_argument X, detail::array_argument Wt, detail::array_argument Y>
 void prelu(X&& x, Wt&& weight, Y&& y, ChannelShape shape) {
-    const auto xs = detail::input_span(x);
-    const auto ws = detail::input_span(weight);
-    static_assert(std::is_same_v<decltype(xs), decltype(ws)>, "rectify::prelu: x and weight must have one type");
-    detail::checked_prelu(xs, ws, detail::output_span(y), shape);
+    RECTIFY_DETAIL_CHECK_INPUT("rectify::prelu", X, "x");
+    RECTIFY_DETAIL_CHECK_INPUT("rectify::prelu", Wt, "weight");
+    RECTIFY_DETAIL_CHECK_OUTPUT("rectify::prelu", Y, "y");
+    RECTIFY_DETAIL_CHECK_SAME("rectify::prelu", X, "x", Wt, "weight");
+    RECTIFY_DETAIL_CHECK_SAME("rectify::prelu", X, "x", Y, "y");
+    if constexpr (detail::good_input<X> && detail::good_input<Wt> && detail::good_output<Y> &&
+                  detail::same_element<X, Wt> && detail::same_element<X, Y>)
+        detail::checked_prelu(detail::input_span(x), detail::input_span(weight), detail::output_span(y), shape);
 }
 template <class T>
     requires detail::is_element<T>
@@ -208,18 +338,23 @@ void prelu(std::span<const T> x, std::span<const T> weight, std::span<T> y, Chan
 // overwritten with sum(x * dy) over the elements with !(x > 0) of each channel (of all elements
 // for a shared weight). dx may be dy (or x) itself; dweight must not overlap any other array.
 // dweight is summed in a fixed order: bit-identical from run to run.
-template <detail::array_like X, detail::array_like Wt, detail::array_like DY, detail::array_like DX,
-          detail::array_like DW>
+template <detail::array_argument X, detail::array_argument Wt, detail::array_argument DY,
+          detail::array_argument DX, detail::array_argument DW>
 void prelu_backward(X&& x, Wt&& weight, DY&& dy, DX&& dx, DW&& dweight, ChannelShape shape) {
-    const auto xs = detail::input_span(x);
-    const auto ws = detail::input_span(weight);
-    const auto dys = detail::input_span(dy);
-    const auto dxs = detail::output_span(dx);
-    const auto dws = detail::output_span(dweight);
-    static_assert(std::is_same_v<decltype(xs), decltype(ws)> && std::is_same_v<decltype(xs), decltype(dys)> &&
-                      std::is_same_v<decltype(dxs), decltype(dws)>,
-                  "rectify::prelu_backward: all arrays must have one element type");
-    detail::checked_prelu_backward(xs, ws, dys, dxs, dws, shape);
+    RECTIFY_DETAIL_CHECK_INPUT("rectify::prelu_backward", X, "x");
+    RECTIFY_DETAIL_CHECK_INPUT("rectify::prelu_backward", Wt, "weight");
+    RECTIFY_DETAIL_CHECK_INPUT("rectify::prelu_backward", DY, "dy");
+    RECTIFY_DETAIL_CHECK_OUTPUT("rectify::prelu_backward", DX, "dx");
+    RECTIFY_DETAIL_CHECK_OUTPUT("rectify::prelu_backward", DW, "dweight");
+    RECTIFY_DETAIL_CHECK_SAME("rectify::prelu_backward", X, "x", Wt, "weight");
+    RECTIFY_DETAIL_CHECK_SAME("rectify::prelu_backward", X, "x", DY, "dy");
+    RECTIFY_DETAIL_CHECK_SAME("rectify::prelu_backward", X, "x", DX, "dx");
+    RECTIFY_DETAIL_CHECK_SAME("rectify::prelu_backward", X, "x", DW, "dweight");
+    if constexpr (detail::good_input<X> && detail::good_input<Wt> && detail::good_input<DY> &&
+                  detail::good_output<DX> && detail::good_output<DW> && detail::same_element<X, Wt> &&
+                  detail::same_element<X, DY> && detail::same_element<X, DX> && detail::same_element<X, DW>)
+        detail::checked_prelu_backward(detail::input_span(x), detail::input_span(weight), detail::input_span(dy),
+                                       detail::output_span(dx), detail::output_span(dweight), shape);
 }
 template <class T>
     requires detail::is_element<T>
@@ -229,6 +364,13 @@ void prelu_backward(std::span<const T> x, std::span<const T> weight, std::span<c
 }
 
 }  // namespace rectify
+
+// With RECTIFY_EXTERN_KERNELS (defined by linking rectify::kernels), the kernels of the four
+// activations and PReLU for float and double come compiled from that library instead of being
+// instantiated in every file that calls them (README, "Compile time").
+#if defined(RECTIFY_EXTERN_KERNELS) || defined(RECTIFY_DETAIL_DEFINE_INSTANCES)
+#include "detail/instances.hpp"
+#endif
 
 // Training helpers: backward from the saved output, initialisation gains, He/Kaiming
 // initialisation, the dead-unit monitor (training.hpp, which includes this header).

@@ -20,7 +20,6 @@
 #include <vector>
 
 #include "rectify.hpp"
-#include "detail/from_output.hpp"
 
 namespace rectify {
 
@@ -64,7 +63,7 @@ void checked_backward_from_output(const char* function, const Act& act, std::spa
     require_same_size(function, "y", y.size(), "dx", dx.size());
     require_in_place_or_disjoint(function, "dx", dx, "y", y);
     require_in_place_or_disjoint(function, "dx", dx, "dy", dy);
-    backward_from_output_n(act, y.data(), dy.data(), dx.data(), y.size());
+    unchecked_backward_from_output(act, y.data(), dy.data(), dx.data(), y.size());
 }
 
 template <class Act>
@@ -113,11 +112,18 @@ inline double kaiming_std(const char* function, double gain_value, std::size_t f
 // dx = f'(x) * dy computed from the saved output y = f(x) (PyTorch's in-place variants): ReLU,
 // LeakyReLU with negative_slope >= 0, ELU with alpha >= 0. A negative slope or alpha throws
 // std::invalid_argument, as do sizes that differ; dx may be dy (or y) itself.
-template <class Act, detail::array_like Y, detail::array_like DY, detail::array_like DX>
+template <class Act, detail::array_argument Y, detail::array_argument DY, detail::array_argument DX>
 void backward_from_output(const Act& act, Y&& y, DY&& dy, DX&& dx) {
     detail::static_require_output_determines_gradient<Act>();
-    detail::checked_backward_from_output("rectify::backward_from_output", act, detail::input_span(y),
-                                         detail::input_span(dy), detail::output_span(dx));
+    RECTIFY_DETAIL_CHECK_INPUT("rectify::backward_from_output", Y, "y");
+    RECTIFY_DETAIL_CHECK_INPUT("rectify::backward_from_output", DY, "dy");
+    RECTIFY_DETAIL_CHECK_OUTPUT("rectify::backward_from_output", DX, "dx");
+    RECTIFY_DETAIL_CHECK_SAME("rectify::backward_from_output", Y, "y", DY, "dy");
+    RECTIFY_DETAIL_CHECK_SAME("rectify::backward_from_output", Y, "y", DX, "dx");
+    if constexpr (detail::good_input<Y> && detail::good_input<DY> && detail::good_output<DX> &&
+                  detail::same_element<Y, DY> && detail::same_element<Y, DX>)
+        detail::checked_backward_from_output("rectify::backward_from_output", act, detail::input_span(y),
+                                             detail::input_span(dy), detail::output_span(dx));
 }
 template <class Act, class T>
     requires detail::is_element<T>
@@ -131,7 +137,7 @@ void backward_from_output(const Act& act, const T* y, const T* dy, T* dx, std::s
     static_assert(detail::is_element<T>, "rectify: arrays must hold float or double");
     detail::static_require_output_determines_gradient<Act>();
     detail::require_output_determines_gradient("rectify::backward_from_output", act);
-    detail::backward_from_output_n(act, y, dy, dx, n);
+    detail::unchecked_backward_from_output(act, y, dy, dx, n);
 }
 
 // ---- initialisation gains ------------------------------------------------------------------------

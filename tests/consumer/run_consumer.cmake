@@ -1,5 +1,5 @@
 # Builds and runs the consumer program against rectify (see CMakeLists.txt next to this file).
-# cmake -DMODE=find_package|add_subdirectory -DWORK_DIR=... -DRECTIFY_SOURCE_DIR=...
+# cmake -DMODE=find_package|add_subdirectory|fetchcontent -DWORK_DIR=... -DRECTIFY_SOURCE_DIR=...
 #       -DRECTIFY_BINARY_DIR=... -DCONSUMER_SOURCE_DIR=... -DCXX_COMPILER=... -DGENERATOR=...
 #       [-Dxsimd_DIR=...] [-DCONFIG=...] -P run_consumer.cmake
 cmake_minimum_required(VERSION 3.21)
@@ -32,11 +32,36 @@ if(MODE STREQUAL "find_package")
                              -DCMAKE_FIND_USE_PACKAGE_REGISTRY=OFF)
 elseif(MODE STREQUAL "add_subdirectory")
   list(APPEND configure_args -DRECTIFY_SOURCE_DIR=${RECTIFY_SOURCE_DIR})
+elseif(MODE STREQUAL "fetchcontent")
+  # The README's FetchContent_Declare, served from this source tree instead of the network.
+  list(APPEND configure_args -DFETCHCONTENT_SOURCE_DIR_RECTIFY=${RECTIFY_SOURCE_DIR})
 else()
-  message(FATAL_ERROR "MODE must be find_package or add_subdirectory, got '${MODE}'")
+  message(FATAL_ERROR "MODE must be find_package, add_subdirectory or fetchcontent, got '${MODE}'")
 endif()
 
 run(${CMAKE_COMMAND} -S "${CONSUMER_SOURCE_DIR}/${MODE}" -B "${WORK_DIR}/build" ${configure_args})
 run(${CMAKE_COMMAND} --build "${WORK_DIR}/build" --config ${CONFIG})
 find_program(app NAMES app PATHS "${WORK_DIR}/build" "${WORK_DIR}/build/${CONFIG}" NO_DEFAULT_PATH REQUIRED)
 run("${app}")
+
+if(MODE STREQUAL "fetchcontent")
+  # The consumer's own install must not install rectify (RECTIFY_INSTALL is off in a subproject)...
+  set(prefix "${WORK_DIR}/install")
+  run(${CMAKE_COMMAND} --install "${WORK_DIR}/build" --config ${CONFIG} --prefix "${prefix}")
+  file(GLOB_RECURSE installed RELATIVE "${prefix}" "${prefix}/*")
+  list(FILTER installed INCLUDE REGEX "rectify")
+  if(installed)
+    message(FATAL_ERROR "the consumer's cmake --install installed rectify's files: ${installed}")
+  endif()
+  find_program(installed_app NAMES app PATHS "${prefix}/bin" NO_DEFAULT_PATH NO_CACHE REQUIRED)
+  # ...unless it asks for it.
+  file(REMOVE_RECURSE "${prefix}")
+  run(${CMAKE_COMMAND} -DRECTIFY_INSTALL=ON "${WORK_DIR}/build")
+  run(${CMAKE_COMMAND} --install "${WORK_DIR}/build" --config ${CONFIG} --prefix "${prefix}")
+  foreach(file include/rectify/rectify.hpp share/cmake/rectify/rectifyConfig.cmake)
+    if(NOT EXISTS "${prefix}/${file}")
+      message(FATAL_ERROR "with -DRECTIFY_INSTALL=ON the consumer's install lacks ${file}")
+    endif()
+  endforeach()
+  message(STATUS "rectify is installed with the consumer only when RECTIFY_INSTALL=ON")
+endif()

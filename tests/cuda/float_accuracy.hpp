@@ -1,6 +1,6 @@
 // The accuracy measure of the device's float math (activations.hpp, scalar_math::in_float), shared
 // by the host tests and the GPU programs: the error of each of six results of one input against a
-// double reference, in the units of SEMANTICS.md.
+// double reference, in the units of docs/SEMANTICS.md.
 //   forward: ULPs of the exact value (results in the denormal range: multiples of denorm_min);
 //   backward: |dx - exact| / (eps * max(|exact|, |dy|) + denorm_min).
 // The double references use the C library's exp/expm1 on the host and CUDA's on the device (both
@@ -132,7 +132,7 @@ RECTIFY_HOST_DEVICE inline void float_math_results(float x, float* got) {
     got[silu_backward_dy] = silu.backward_in<in_float>(x, dy);
 }
 
-// The float bounds of SEMANTICS.md, from the one place the CPU tests take them from.
+// The float bounds of docs/SEMANTICS.md, from the one place the CPU tests take them from.
 inline constexpr double bound_of[measure_count] = {
     rectify_test::bounds::elu_forward_ulp_float,  rectify_test::bounds::elu_backward_c_float,
     rectify_test::bounds::elu_backward_c_float,   rectify_test::bounds::silu_forward_ulp_float,

@@ -1,6 +1,6 @@
 // The device's float math (activations.hpp, scalar_math::in_float) on the host, over every one of
 // the 2^32 floats: prints the maximum error of ELU and SiLU, forward and backward, with the worst
-// input, and fails when one exceeds SEMANTICS.md's bound. The host computes the device's bits (see
+// input, and fails when one exceeds docs/SEMANTICS.md's bound. The host computes the device's bits (see
 // test_float_math.cpp); float_math_exhaustive.cu measures the GPU kernels themselves.
 //
 //   rectify_float_math_exhaustive [threads] [stride]     threads: default all cores; stride 1

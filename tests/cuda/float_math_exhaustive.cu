@@ -1,6 +1,6 @@
 // rectify::cuda's float ELU and SiLU kernels, forward and backward, over every one of the 2^32
 // floats on the GPU: prints each maximum error with its worst input and fails when one exceeds
-// SEMANTICS.md's bound (ELU 1 ULP, SiLU 2 ULP, gradients 4 eps * max(|exact|, |dy|)). The inputs go
+// docs/SEMANTICS.md's bound (ELU 1 ULP, SiLU 2 ULP, gradients 4 eps * max(|exact|, |dy|)). The inputs go
 // through the library's launchers in chunks; the errors are measured on the device against double
 // references (float_accuracy.hpp). Seconds on a data-center GPU; exits 77 (skipped) without one.
 #include <rectify/cuda.cuh>

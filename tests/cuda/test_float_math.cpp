@@ -2,7 +2,7 @@
 // operation of it is an explicit round-to-nearest one, and this file is compiled with
 // -ffp-contract=off, so the host computes the bits the device computes: what passes here holds on
 // the GPU (tests/cuda/test_kernels.cu also compares the two bit for bit where a GPU is present).
-//   - SEMANTICS.md's special values, through ELU/SiLU's forward_in / backward_in<in_float>;
+//   - docs/SEMANTICS.md's special values, through ELU/SiLU's forward_in / backward_in<in_float>;
 //   - the accuracy bounds on every 1021st bit pattern and every float of the critical zones
 //     (float_math_exhaustive.cpp checks all 2^32).
 #include <rectify/activations.hpp>

@@ -169,7 +169,7 @@ struct PreluReference {
                 }
     }
 
-    // The contract (SEMANTICS.md): within 2·eps·Σ|x·dy| of the exact sum. Added: one denorm_min per
+    // The contract (docs/SEMANTICS.md): within 2·eps·Σ|x·dy| of the exact sum. Added: one denorm_min per
     // product, the resolution of products and sums that fall into the denormals.
     long double dweight_bound(std::size_t c) const {
         return 2.0L * std::numeric_limits<T>::epsilon() * abs_sum[c] +

@@ -12,7 +12,7 @@
 namespace rectify_test {
 
 // Same value with the same sign of zero, or both NaN (sign and payload of a NaN are not part
-// of the contract; SEMANTICS.md).
+// of the contract; docs/SEMANTICS.md).
 template <class T>
 bool same_value(T a, T b) {
     if (std::isnan(a) || std::isnan(b)) return std::isnan(a) && std::isnan(b);
@@ -39,7 +39,7 @@ std::uint64_t ulp_distance(T a, T b) {
 }
 
 // Error of `got` against a higher-precision `exact`, in ULPs of T at `exact`. Results in the
-// denormal range are measured in multiples of denorm_min (SEMANTICS.md).
+// denormal range are measured in multiples of denorm_min (docs/SEMANTICS.md).
 template <class T>
 long double ulp_error(T got, long double exact) {
     if (std::isnan(got) || std::isnan(exact)) return (std::isnan(got) && std::isnan(exact)) ? 0.0L : INFINITY;

@@ -123,7 +123,7 @@ struct batch_math<SiLU, T> {
         const B right_limit(-C::exp_floor);
         const B z = xsimd::max(-right_limit, xsimd::bitwise_xor(x, B(T(-0.0))));
         const B y = with_exp_parts<ln2_split::two_part>(z, [&x](const B&, const B& s, const B& q) {
-            return x / xsimd::fma(s, q, s + B(T(1)));
+            return x / detail::fma(s, q, s + B(T(1)));
         });
         const auto left = x < B(C::silu_left);
         if (xsimd::any(left)) return xsimd::select(left, forward_left(x), y);
@@ -144,7 +144,7 @@ struct batch_math<SiLU, T> {
         // s * (1 + x * s(-x)) without the cancellation of 1 - s (activations.hpp, silu_grad), in one
         // expression: x >= 0: (d + x*e) / d^2; x < 0: e * (d + x) / d^2 = (e*d + x*e) / d^2.
         const B leading = xsimd::select(xc < B(T(0)), e * d, d);
-        const B grad = xsimd::fma(xc, e, leading) / (d * d);
+        const B grad = detail::fma(xc, e, leading) / (d * d);
         return dy * xsimd::select(x < -limit, B(T(0)), grad);
     }
 

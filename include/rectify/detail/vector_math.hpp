@@ -101,7 +101,7 @@ template <class T, class A, std::size_t terms>
 inline xsimd::batch<T, A> horner(const xsimd::batch<T, A>& r, const T (&c)[terms]) {
     using B = xsimd::batch<T, A>;
     B p(c[terms - 1]);
-    for (std::size_t k = terms - 1; k-- > 0;) p = xsimd::fma(p, r, B(c[k]));
+    for (std::size_t k = terms - 1; k-- > 0;) p = detail::fma(p, r, B(c[k]));
     return p;
 }
 template <class T, class A>
@@ -130,23 +130,23 @@ inline xsimd::batch<T, A> with_exp_parts(const xsimd::batch<T, A>& z, const Use&
     using C = exp_constants<T>;
     using U = xsimd::batch<typename C::bits_type, A>;
     const B magic(C::biased_round_magic);
-    const B t = xsimd::fma(z, B(C::log2e), magic);
+    const B t = detail::fma(z, B(C::log2e), magic);
     const B n = t - magic;
     const B scale = xsimd::bitwise_cast<B>(xsimd::bitwise_cast<U>(t) << C::mantissa_bits);
     if constexpr (split == ln2_split::single && fused_multiply_add) {
-        const B r = xsimd::fma(n, B(-C::ln2_single), z);
-        return use(n, scale, xsimd::fma(r * r, expm1_polynomial(r), r));
+        const B r = detail::fma(n, B(-C::ln2_single), z);
+        return use(n, scale, detail::fma(r * r, expm1_polynomial(r), r));
     } else if constexpr (split != ln2_split::compensated) {
-        const B r = xsimd::fma(n, B(-C::ln2_lo), xsimd::fma(n, B(-C::ln2_hi), z));
-        return use(n, scale, xsimd::fma(r * r, expm1_polynomial(r), r));
+        const B r = detail::fma(n, B(-C::ln2_lo), detail::fma(n, B(-C::ln2_hi), z));
+        return use(n, scale, detail::fma(r * r, expm1_polynomial(r), r));
     } else {
-        const B r_hi = xsimd::fma(n, B(-C::ln2_hi), z);    // exact: n*ln2_hi is exact and close to z
+        const B r_hi = detail::fma(n, B(-C::ln2_hi), z);    // exact: n*ln2_hi is exact and close to z
         const B r_lo = n * B(-C::ln2_lo);                 // tiny: its own rounding is negligible
         const B r = r_hi + r_lo;
         const B r_err = (r_hi - r) + r_lo;
         // expm1(r + r_err) = r + r^2*P(r) + r_err*(1 + r) + ...: the small terms are summed first
         // and the leading r is added last, in one rounding, so small r keeps full relative accuracy.
-        return use(n, scale, r + xsimd::fma(r * r, expm1_polynomial(r), xsimd::fma(r_err, r, r_err)));
+        return use(n, scale, r + detail::fma(r * r, expm1_polynomial(r), detail::fma(r_err, r, r_err)));
     }
 }
 
@@ -158,7 +158,7 @@ inline xsimd::batch<T, A> expm1_bounded(const xsimd::batch<T, A>& z) {
     using B = xsimd::batch<T, A>;
     // double: ln2_single's relative error is 2^-54.7 (float's: 2^-28.5), too much next to 1 ULP.
     constexpr ln2_split split = std::is_same_v<T, float> ? ln2_split::single : ln2_split::compensated;
-    return with_exp_parts<split>(z, [](const B&, const B& s, const B& q) { return xsimd::fma(s, q, s - B(T(1))); });
+    return with_exp_parts<split>(z, [](const B&, const B& s, const B& q) { return detail::fma(s, q, s - B(T(1))); });
 }
 
 // exp(z) for z in [exp_floor, 0] (NaN propagates), for gradients: their bound is relative to
@@ -167,7 +167,7 @@ inline xsimd::batch<T, A> expm1_bounded(const xsimd::batch<T, A>& z) {
 template <class T, class A>
 inline xsimd::batch<T, A> exp_bounded(const xsimd::batch<T, A>& z) {
     using B = xsimd::batch<T, A>;
-    return with_exp_parts<ln2_split::single>(z, [](const B&, const B& s, const B& q) { return xsimd::fma(s, q, s); });
+    return with_exp_parts<ln2_split::single>(z, [](const B&, const B& s, const B& q) { return detail::fma(s, q, s); });
 }
 
 // 2^n for integral n within the normal exponent range (n as T).

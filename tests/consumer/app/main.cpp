@@ -14,7 +14,8 @@ int main() {
     int failures = 0;
     for (std::size_t i = 0; i < x.size(); ++i) {
         if (y[i] != expected[i]) {
-            std::printf("relu(%g) = %g, expected %g\n", x[i], y[i], expected[i]);
+            std::printf("relu(%g) = %g, expected %g\n", static_cast<double>(x[i]), static_cast<double>(y[i]),
+                        static_cast<double>(expected[i]));
             ++failures;
         }
     }

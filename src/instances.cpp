@@ -1,0 +1,10 @@
+// The rectify::kernels library: every instantiation that detail/instances.hpp declares extern,
+// compiled once, with the flags of this target (CMake: the project's CMAKE_CXX_FLAGS and the
+// options given to rectify_kernels), so the files that link rectify::kernels skip them.
+#define RECTIFY_DETAIL_DEFINE_INSTANCES
+#include <rectify/rectify.hpp>  // includes detail/instances.hpp, here as explicit instantiations
+
+namespace rectify::detail {
+const char* kernels_arch_name() { return arch_name(); }
+std::size_t kernels_lanes(std::size_t element_size) { return element_size == sizeof(float) ? lanes<float> : lanes<double>; }
+}  // namespace rectify::detail

@@ -1,0 +1,26 @@
+# cmake -DNM=nm -DOBJECT=a.o;b.o -P check_extern.cmake: with RECTIFY_EXTERN_KERNELS the objects
+# reference the library's rectify::detail::(un)checked_* instantiations (U) and define none.
+cmake_minimum_required(VERSION 3.21)
+set(undefined 0)
+foreach(object IN LISTS OBJECT)
+  execute_process(COMMAND "${NM}" -C "${object}" OUTPUT_VARIABLE symbols RESULT_VARIABLE status)
+  if(NOT status EQUAL 0)
+    message(FATAL_ERROR "${NM} failed on ${object}")
+  endif()
+  # The functions detail/instances.hpp declares extern (checked_backward_from_output, which only
+  # checks arguments before calling unchecked_backward_from_output, is not one of them).
+  string(REGEX MATCHALL
+    "[^\n]*rectify::detail::(checked_(forward|backward|prelu|prelu_backward)|unchecked_(forward|backward|backward_from_output))<[^\n]*"
+    lines "${symbols}")
+  foreach(line IN LISTS lines)
+    if(line MATCHES "^ +U ")
+      math(EXPR undefined "${undefined} + 1")
+    else()
+      message(FATAL_ERROR "${object} instantiates a kernel that rectify::kernels provides:\n${line}")
+    endif()
+  endforeach()
+endforeach()
+if(undefined EQUAL 0)
+  message(FATAL_ERROR "the objects reference no rectify::detail::checked_* function: the check is broken")
+endif()
+message(STATUS "${undefined} kernel references, all to rectify::kernels, none instantiated here")

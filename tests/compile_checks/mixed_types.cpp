@@ -1,0 +1,6 @@
+// float input, double output.
+// expect-error: rectify::relu: x and y hold different element types \(float and double\)
+#include <rectify/rectify.hpp>
+#include <vector>
+
+void f(const std::vector<float>& x, std::vector<double>& y) { rectify::relu(x, y); }

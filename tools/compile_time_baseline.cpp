@@ -1,0 +1,7 @@
+// The same program without rectify: <vector> and <cstdio> only (tools/compile_time.sh).
+#include <cstdio>
+#include <vector>
+int main() {
+    std::vector<float> x(16);
+    std::printf("%g\n", static_cast<double>(x[0]));
+}
