@@ -447,7 +447,8 @@ TEMPLATE_TEST_CASE("kernel harness: PReLU, channels last (inner == 1, weights va
     constexpr std::size_t W = harness_width;
     std::uint64_t seed = 20;
     for (std::size_t outer : {1, 2, 5})
-        for (std::size_t channels : {std::size_t{1}, std::size_t{2}, std::size_t{3}, W - 1, W, W + 1, 2 * W + 1, 3 * W + 1})
+        for (std::size_t channels : {std::size_t{1}, std::size_t{2}, std::size_t{3}, W - 1, W, W + 1, 2 * W + 1, 3 * W + 1,
+                                         4 * W, 7 * W + 3, 9 * W + 1})  // register tiles of every width, wider rows
             check_prelu<TestType>({outer, channels, 1}, channels, ++seed);
 }
 

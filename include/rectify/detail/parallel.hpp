@@ -53,10 +53,13 @@ inline constexpr bool threads_enabled = false;
 
 #if defined(__GNUC__) || defined(__clang__)
 #define RECTIFY_DETAIL_NOINLINE __attribute__((noinline))
+#define RECTIFY_DETAIL_ALWAYS_INLINE inline __attribute__((always_inline))
 #elif defined(_MSC_VER)
 #define RECTIFY_DETAIL_NOINLINE __declspec(noinline)
+#define RECTIFY_DETAIL_ALWAYS_INLINE __forceinline
 #else
 #define RECTIFY_DETAIL_NOINLINE
+#define RECTIFY_DETAIL_ALWAYS_INLINE inline
 #endif
 
 // The threaded paths below are out of line and compiled only with OpenMP: inlined next to the

@@ -83,7 +83,7 @@ inline constexpr std::size_t wide_count = sizeof(double) / sizeof(T);
 // The float batch's two halves as double batches, with the arch's conversion instruction (xsimd 8.1
 // converts element by element); elsewhere through memory.
 template <class A>
-inline void widen(const xsimd::batch<float, A>& v, xsimd::batch<double, A>* out) {
+RECTIFY_DETAIL_ALWAYS_INLINE void widen(const xsimd::batch<float, A>& v, xsimd::batch<double, A>* out) {
     using D = xsimd::batch<double, A>;
 #if defined(__AVX512F__)
     if constexpr (std::is_base_of_v<xsimd::avx512f, A>) {
@@ -115,7 +115,7 @@ inline void widen(const xsimd::batch<float, A>& v, xsimd::batch<double, A>* out)
     out[1] = D::load_unaligned(lanes_f + D::size);
 }
 template <class A>
-inline void widen(const xsimd::batch<double, A>& v, xsimd::batch<double, A>* out) {
+RECTIFY_DETAIL_ALWAYS_INLINE void widen(const xsimd::batch<double, A>& v, xsimd::batch<double, A>* out) {
     out[0] = v;
 }
 #else
@@ -192,8 +192,10 @@ struct lane_sums {
 // x and dy are zeroed where x > 0 before they are widened (selects in T, not one per double
 // batch), so those elements add exactly 0 whatever dy is (NaN and inf included); a NaN x stays
 // and makes its term NaN, and x = 0 with an infinite dy gives 0 * inf = NaN, as in the definition.
+// Always inlined, as the loops' other steps are: in the tiles' unrolled loops GCC's inlining budget
+// ran out and the call kept every sum in memory.
 template <class T>
-inline void weight_grad_terms(const batch<T>& xv, const batch<T>& g, sum_batch* terms) {
+RECTIFY_DETAIL_ALWAYS_INLINE void weight_grad_terms(const batch<T>& xv, const batch<T>& g, sum_batch* terms) {
     sum_batch xw[wide_count<T>], gw[wide_count<T>];
     const auto positive = xv > batch<T>(T(0));
     widen(xsimd::select(positive, batch<T>(T(0)), xv), xw);
@@ -205,9 +207,11 @@ inline void weight_grad_terms(const batch<T>& xv, const batch<T>& g, sum_batch* 
 // dx = x > 0 ? dy : slope*dy over one run, adding the run's weight-gradient terms to `sums`, in
 // one pass: each batch's terms are taken from the loaded x and dy before dx is stored, so dx may
 // alias dy. The order of the additions depends on n alone. The sums are copied in and out so that
-// they stay in registers (a double output could otherwise alias them).
+// they stay in registers (a double output could otherwise alias them). Always inlined: a channel's
+// runs are short (64 elements in the benchmark's NCHW 4K case), and out of line each call stored
+// the sums to memory and loaded them back, which cost as much as the run itself.
 template <class T>
-inline void prelu_backward_run(const T* x, const T* dy, T* dx, std::size_t n, T slope, lane_sums<T>& sums) {
+RECTIFY_DETAIL_ALWAYS_INLINE void prelu_backward_run(const T* x, const T* dy, T* dx, std::size_t n, T slope, lane_sums<T>& sums) {
     lane_sums<T> acc = sums;
 #if RECTIFY_DETAIL_SIMD
     using B = batch<T>;
@@ -325,6 +329,97 @@ inline constexpr std::size_t weight_grad_block = std::size_t(1) << 16;
 // batch width), so rows narrower than two of them stay on one thread.
 inline constexpr std::size_t column_piece = 256;
 
+#if RECTIFY_DETAIL_SIMD
+// Adds one batch's weight-gradient terms (wide_count<T> batches of double) to the sums s of its
+// channels, compensated (with e) for double.
+template <class T>
+RECTIFY_DETAIL_ALWAYS_INLINE void add_column_terms(sum_batch* s, sum_batch* e, const sum_batch* terms) {
+    for (std::size_t h = 0; h < wide_count<T>; ++h) {
+        if constexpr (lane_sums<T>::compensated) {
+            compensated_sum<sum_batch> acc(s[h]);
+            acc.comp = e[h];
+            acc.add(terms[h]);
+            s[h] = acc.sum;
+            e[h] = acc.comp;
+        } else {
+            s[h] += terms[h];
+        }
+    }
+}
+
+// Channels last, rows narrow enough for their sums to stay in registers: K whole batches of channels
+// from c0 and then `rest` more channels (fewer than one batch, zero-padded: zeros add nothing), down
+// every row in memory order. Each channel's terms are added in row order, as the row-by-row loop
+// below adds them, so the sums do not depend on which loop ran. (Through memory, every row's sums
+// were stored and loaded back, and the loop ran at half the speed of the memory traffic; tiles of a
+// wider row, one after the other, read the rows with gaps and ran slower still.)
+template <std::size_t K, bool Rest, class T>
+inline void prelu_backward_row_tile(const T* x, const T* weight, const T* dy, T* dx, std::size_t outer,
+                                    std::size_t channels, double* sums, double* comps, std::size_t c0,
+                                    std::size_t rest) {
+    using B = batch<T>;
+    constexpr std::size_t W = B::size;
+    constexpr std::size_t H = wide_count<T>;
+    // The sums of the K batches and of the rest, if any (only then: past c1 they may be another
+    // thread's).
+    constexpr std::size_t N = (K + Rest) * H;
+    constexpr bool compensated = lane_sums<T>::compensated;
+    sum_batch s[N + 1], e[N + 1];  // + 1: no zero-length arrays
+    for (std::size_t i = 0; i < N; ++i) {
+        s[i] = sum_batch::load_unaligned(sums + c0 + i * sum_lanes);
+        e[i] = compensated ? sum_batch::load_unaligned(comps + c0 + i * sum_lanes) : sum_batch(0.0);
+    }
+    alignas(64) T w_part[W] = {};
+    std::copy_n(weight + c0 + K * W, rest, w_part);
+    const B w_rest = B::load_unaligned(w_part);
+    for (std::size_t o = 0; o < outer; ++o) {
+        const std::size_t row = o * channels + c0;
+        for (std::size_t k = 0; k < K; ++k) {
+            const B xv = B::load_unaligned(x + row + k * W);
+            const B g = B::load_unaligned(dy + row + k * W);
+            sum_batch terms[H];
+            weight_grad_terms(xv, g, terms);
+            add_column_terms<T>(s + k * H, e + k * H, terms);
+            leaky_backward(xv, g, B::load_unaligned(weight + c0 + k * W)).store_unaligned(dx + row + k * W);
+        }
+        if constexpr (Rest) {
+            const std::size_t at = row + K * W;
+            alignas(64) T x_part[W] = {}, dy_part[W] = {}, dx_part[W];
+            std::copy_n(x + at, rest, x_part);
+            std::copy_n(dy + at, rest, dy_part);
+            const B xv = B::load_unaligned(x_part);
+            const B g = B::load_unaligned(dy_part);
+            sum_batch terms[H];
+            weight_grad_terms(xv, g, terms);
+            add_column_terms<T>(s + K * H, e + K * H, terms);
+            leaky_backward(xv, g, w_rest).store_unaligned(dx_part);
+            std::copy_n(dx_part, rest, dx + at);
+        }
+    }
+    for (std::size_t i = 0; i < N; ++i) {
+        s[i].store_unaligned(sums + c0 + i * sum_lanes);
+        if constexpr (compensated) e[i].store_unaligned(comps + c0 + i * sum_lanes);
+    }
+}
+
+// The widest register tile, in whole batches: its sums (twice as many for float, whose terms are
+// doubles; as many again in compensations for double) fit AVX-512's 32 registers, or the 16 of
+// the narrower instruction sets.
+inline constexpr std::size_t row_tile_batches = sizeof(batch<float>) == 64 ? 8 : 4;
+
+// prelu_backward_row_tile for K = batches, chosen at run time (batches <= Max).
+template <std::size_t Max, class T>
+inline void prelu_backward_row_tile_of(std::size_t batches, const T* x, const T* weight, const T* dy, T* dx,
+                                       std::size_t outer, std::size_t channels, double* sums, double* comps,
+                                       std::size_t c0, std::size_t rest) {
+    if (batches == Max) {
+        if (rest) prelu_backward_row_tile<Max, true>(x, weight, dy, dx, outer, channels, sums, comps, c0, rest);
+        else prelu_backward_row_tile<Max, false>(x, weight, dy, dx, outer, channels, sums, comps, c0, rest);
+    } else if constexpr (Max > 0)
+        prelu_backward_row_tile_of<Max - 1>(batches, x, weight, dy, dx, outer, channels, sums, comps, c0, rest);
+}
+#endif
+
 // Channels last, channels [c0, c1) of every row: dx, and each channel's terms added to sums[c]
 // (comps[c] for double) in row order. The threads take ranges of whole batches of channels, so every
 // channel's sum is the same whatever the thread count.
@@ -332,27 +427,31 @@ template <class T>
 inline void prelu_backward_columns(const T* x, const T* weight, const T* dy, T* dx, std::size_t outer,
                                    std::size_t channels, double* sums, double* comps, std::size_t c0,
                                    std::size_t c1) {
+#if RECTIFY_DETAIL_SIMD
+    using B = batch<T>;
+    constexpr std::size_t W = B::size;
+    const std::size_t batches = (c1 - c0) / W;
+    if (batches <= row_tile_batches) {
+        prelu_backward_row_tile_of<row_tile_batches>(batches, x, weight, dy, dx, outer, channels, sums, comps, c0,
+                                                     c1 - c0 - batches * W);
+        return;
+    }
+    // Wider rows: row by row, the sums in memory.
     for (std::size_t o = 0; o < outer; ++o) {
         const T* xr = x + o * channels;
         const T* dyr = dy + o * channels;
         T* dxr = dx + o * channels;
-#if RECTIFY_DETAIL_SIMD
-        using B = batch<T>;
-        constexpr std::size_t W = B::size;
         const auto step = [&](std::size_t j, const B& xv, const B& g, const B& w) {
-            sum_batch terms[wide_count<T>];
+            sum_batch terms[wide_count<T>], s[wide_count<T>], e[wide_count<T>];
             weight_grad_terms(xv, g, terms);
             for (std::size_t h = 0; h < wide_count<T>; ++h) {
-                double* sum_at = sums + j + h * sum_lanes;
-                compensated_sum<sum_batch> acc(sum_batch::load_unaligned(sum_at));
-                if constexpr (lane_sums<T>::compensated) {
-                    acc.comp = sum_batch::load_unaligned(comps + j + h * sum_lanes);
-                    acc.add(terms[h]);
-                    acc.comp.store_unaligned(comps + j + h * sum_lanes);
-                } else {
-                    acc.sum += terms[h];
-                }
-                acc.sum.store_unaligned(sum_at);
+                s[h] = sum_batch::load_unaligned(sums + j + h * sum_lanes);
+                if constexpr (lane_sums<T>::compensated) e[h] = sum_batch::load_unaligned(comps + j + h * sum_lanes);
+            }
+            add_column_terms<T>(s, e, terms);
+            for (std::size_t h = 0; h < wide_count<T>; ++h) {
+                s[h].store_unaligned(sums + j + h * sum_lanes);
+                if constexpr (lane_sums<T>::compensated) e[h].store_unaligned(comps + j + h * sum_lanes);
             }
             return leaky_backward(xv, g, w);
         };
@@ -370,7 +469,12 @@ inline void prelu_backward_columns(const T* x, const T* weight, const T* dy, T* 
                 .store_unaligned(dx_part);
             std::copy_n(dx_part, len, dxr + j);
         }
+    }
 #else
+    for (std::size_t o = 0; o < outer; ++o) {
+        const T* xr = x + o * channels;
+        const T* dyr = dy + o * channels;
+        T* dxr = dx + o * channels;
         for (std::size_t c = c0; c < c1; ++c) {
             const double term = weight_grad_term(static_cast<double>(xr[c]), static_cast<double>(dyr[c]));
             if constexpr (lane_sums<T>::compensated) {
@@ -384,8 +488,8 @@ inline void prelu_backward_columns(const T* x, const T* weight, const T* dy, T* 
             }
             dxr[c] = LeakyReLU{static_cast<double>(weight[c])}.backward(xr[c], dyr[c]);
         }
-#endif
     }
+#endif
 }
 
 template <class T>
