@@ -23,7 +23,7 @@ struct batch_math<ReLU, T> {
     explicit batch_math(const ReLU&) {}
 
     template <class A>
-    xsimd::batch<T, A> forward(const xsimd::batch<T, A>& x) const {
+    RECTIFY_DETAIL_ALWAYS_INLINE xsimd::batch<T, A> forward(const xsimd::batch<T, A>& x) const {
         using B = xsimd::batch<T, A>;
         if constexpr (max_keeps_second_operand) {
             // One instruction: x86's max(0, x) returns its second operand x when x is NaN and when
@@ -34,7 +34,7 @@ struct batch_math<ReLU, T> {
         }
     }
     template <class A>
-    xsimd::batch<T, A> backward(const xsimd::batch<T, A>& x, const xsimd::batch<T, A>& dy) const {
+    RECTIFY_DETAIL_ALWAYS_INLINE xsimd::batch<T, A> backward(const xsimd::batch<T, A>& x, const xsimd::batch<T, A>& dy) const {
         using B = xsimd::batch<T, A>;
         return xsimd::select(x <= B(T(0)), B(T(0)), dy);  // NaN x: dy
     }
@@ -43,11 +43,11 @@ struct batch_math<ReLU, T> {
 // Leaky ReLU's lane math with the slope given per lane; PReLU's channels-last kernel passes a
 // batch of per-channel weights, Leaky ReLU and per-channel PReLU a broadcast slope.
 template <class T, class A>
-inline xsimd::batch<T, A> leaky_forward(const xsimd::batch<T, A>& x, const xsimd::batch<T, A>& slope) {
+RECTIFY_DETAIL_ALWAYS_INLINE xsimd::batch<T, A> leaky_forward(const xsimd::batch<T, A>& x, const xsimd::batch<T, A>& slope) {
     return xsimd::select(x > xsimd::batch<T, A>(T(0)), x, x * slope);  // NaN x: NaN * slope
 }
 template <class T, class A>
-inline xsimd::batch<T, A> leaky_backward(const xsimd::batch<T, A>& x, const xsimd::batch<T, A>& dy,
+RECTIFY_DETAIL_ALWAYS_INLINE xsimd::batch<T, A> leaky_backward(const xsimd::batch<T, A>& x, const xsimd::batch<T, A>& dy,
                                          const xsimd::batch<T, A>& slope) {
     return xsimd::select(x > xsimd::batch<T, A>(T(0)), dy, dy * slope);
 }
@@ -58,11 +58,11 @@ struct batch_math<LeakyReLU, T> {
     explicit batch_math(const LeakyReLU& act) : slope(static_cast<T>(act.negative_slope)) {}
 
     template <class A>
-    xsimd::batch<T, A> forward(const xsimd::batch<T, A>& x) const {
+    RECTIFY_DETAIL_ALWAYS_INLINE xsimd::batch<T, A> forward(const xsimd::batch<T, A>& x) const {
         return leaky_forward(x, xsimd::batch<T, A>(slope));
     }
     template <class A>
-    xsimd::batch<T, A> backward(const xsimd::batch<T, A>& x, const xsimd::batch<T, A>& dy) const {
+    RECTIFY_DETAIL_ALWAYS_INLINE xsimd::batch<T, A> backward(const xsimd::batch<T, A>& x, const xsimd::batch<T, A>& dy) const {
         return leaky_backward(x, dy, xsimd::batch<T, A>(slope));
     }
 };
@@ -74,7 +74,7 @@ struct batch_math<ELU, T> {
     explicit batch_math(const ELU& act) : alpha(static_cast<T>(act.alpha)), unit_alpha(alpha == T(1)) {}
 
     template <class A>
-    xsimd::batch<T, A> forward(const xsimd::batch<T, A>& x) const {
+    RECTIFY_DETAIL_ALWAYS_INLINE xsimd::batch<T, A> forward(const xsimd::batch<T, A>& x) const {
         using B = xsimd::batch<T, A>;
         using C = exp_constants<T>;
         const B sign_bit(T(-0.0));
@@ -94,7 +94,7 @@ struct batch_math<ELU, T> {
         return xsimd::select(x > B(T(0)), x, B(alpha) * e);
     }
     template <class A>
-    xsimd::batch<T, A> backward(const xsimd::batch<T, A>& x, const xsimd::batch<T, A>& dy) const {
+    RECTIFY_DETAIL_ALWAYS_INLINE xsimd::batch<T, A> backward(const xsimd::batch<T, A>& x, const xsimd::batch<T, A>& dy) const {
         using B = xsimd::batch<T, A>;
         using C = exp_constants<T>;
         const B floor(C::exp_floor);
@@ -111,7 +111,7 @@ struct batch_math<SiLU, T> {
     explicit batch_math(const SiLU&) {}
 
     template <class A>
-    xsimd::batch<T, A> forward(const xsimd::batch<T, A>& x) const {
+    RECTIFY_DETAIL_ALWAYS_INLINE xsimd::batch<T, A> forward(const xsimd::batch<T, A>& x) const {
         using B = xsimd::batch<T, A>;
         using C = exp_constants<T>;
         // silu(x) = x / (1 + exp(-x)), exp(-x) = 2^n (1 + q). While n < digits (x > silu_left),
@@ -131,7 +131,7 @@ struct batch_math<SiLU, T> {
     }
 
     template <class A>
-    xsimd::batch<T, A> backward(const xsimd::batch<T, A>& x, const xsimd::batch<T, A>& dy) const {
+    RECTIFY_DETAIL_ALWAYS_INLINE xsimd::batch<T, A> backward(const xsimd::batch<T, A>& x, const xsimd::batch<T, A>& dy) const {
         using B = xsimd::batch<T, A>;
         using C = exp_constants<T>;
         // Beyond the flush limit the gradient is exactly 1 (right) or 0 (left), as in the scalar

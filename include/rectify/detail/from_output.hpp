@@ -37,7 +37,7 @@ struct from_output_math<ReLU, T> {
     T operator()(T y, T dy) const { return ReLU{}.backward(y, dy); }
 #if RECTIFY_DETAIL_SIMD
     template <class A>
-    xsimd::batch<T, A> operator()(const xsimd::batch<T, A>& y, const xsimd::batch<T, A>& dy) const {
+    RECTIFY_DETAIL_ALWAYS_INLINE xsimd::batch<T, A> operator()(const xsimd::batch<T, A>& y, const xsimd::batch<T, A>& dy) const {
         return batch_math<ReLU, T>(ReLU{}).backward(y, dy);
     }
 #endif
@@ -56,7 +56,7 @@ struct from_output_math<LeakyReLU, T> {
     T operator()(T y, T dy) const { return act.backward(y, dy); }  // slope >= 0: y > 0 iff x > 0
 #if RECTIFY_DETAIL_SIMD
     template <class A>
-    xsimd::batch<T, A> operator()(const xsimd::batch<T, A>& y, const xsimd::batch<T, A>& dy) const {
+    RECTIFY_DETAIL_ALWAYS_INLINE xsimd::batch<T, A> operator()(const xsimd::batch<T, A>& y, const xsimd::batch<T, A>& dy) const {
         return math.backward(y, dy);
     }
 #endif
@@ -73,7 +73,7 @@ struct from_output_math<ELU, T> {
     T operator()(T y, T dy) const { return y > T(0) ? dy : dy * (y + alpha); }
 #if RECTIFY_DETAIL_SIMD
     template <class A>
-    xsimd::batch<T, A> operator()(const xsimd::batch<T, A>& y, const xsimd::batch<T, A>& dy) const {
+    RECTIFY_DETAIL_ALWAYS_INLINE xsimd::batch<T, A> operator()(const xsimd::batch<T, A>& y, const xsimd::batch<T, A>& dy) const {
         using B = xsimd::batch<T, A>;
         return xsimd::select(y > B(T(0)), dy, dy * (y + B(alpha)));
     }
@@ -85,7 +85,7 @@ template <class Act, class T>
 inline void backward_from_output_n(const Act& act, const T* y, const T* dy, T* dx, std::size_t n) {
     const from_output_math<Act, T> math(act);
 #if RECTIFY_DETAIL_SIMD
-    transform(n, dx, [&math](const batch<T>& v, const batch<T>& g) { return math(v, g); }, y, dy);
+    transform(n, dx, [&math](const batch<T>& v, const batch<T>& g) RECTIFY_DETAIL_INLINE_LAMBDA { return math(v, g); }, y, dy);
 #else
     transform(n, dx, [&math](T v, T g) { return math(v, g); }, y, dy);
 #endif

@@ -16,7 +16,7 @@ template <class Act, class T>
 inline void forward_n(const Act& act, const T* x, T* y, std::size_t n) {
 #if RECTIFY_DETAIL_SIMD
     const batch_math<Act, T> math(act);  // parameters converted to T once
-    transform(n, y, [math](const batch<T>& v) { return math.forward(v); }, x);
+    transform(n, y, [math](const batch<T>& v) RECTIFY_DETAIL_INLINE_LAMBDA { return math.forward(v); }, x);
 #else
     transform(n, y, [act](T v) { return act(v); }, x);
 #endif
@@ -26,7 +26,7 @@ template <class Act, class T>
 inline void backward_n(const Act& act, const T* x, const T* dy, T* dx, std::size_t n) {
 #if RECTIFY_DETAIL_SIMD
     const batch_math<Act, T> math(act);
-    transform(n, dx, [math](const batch<T>& v, const batch<T>& g) { return math.backward(v, g); }, x, dy);
+    transform(n, dx, [math](const batch<T>& v, const batch<T>& g) RECTIFY_DETAIL_INLINE_LAMBDA { return math.backward(v, g); }, x, dy);
 #else
     transform(n, dx, [act](T v, T g) { return act.backward(v, g); }, x, dy);
 #endif

@@ -16,6 +16,8 @@
 
 #include <cstddef>
 
+#include "inlining.hpp"
+
 #if defined(_OPENMP)
 #include <omp.h>
 #endif
@@ -51,16 +53,6 @@ inline constexpr bool threads_enabled = true;
 inline constexpr bool threads_enabled = false;
 #endif
 
-#if defined(__GNUC__) || defined(__clang__)
-#define RECTIFY_DETAIL_NOINLINE __attribute__((noinline))
-#define RECTIFY_DETAIL_ALWAYS_INLINE inline __attribute__((always_inline))
-#elif defined(_MSC_VER)
-#define RECTIFY_DETAIL_NOINLINE __declspec(noinline)
-#define RECTIFY_DETAIL_ALWAYS_INLINE __forceinline
-#else
-#define RECTIFY_DETAIL_NOINLINE
-#define RECTIFY_DETAIL_ALWAYS_INLINE inline
-#endif
 
 // The threaded paths below are out of line and compiled only with OpenMP: inlined next to the
 // serial path they made every kernel too large to inline into its caller, and short serial calls

@@ -262,7 +262,7 @@ inline void prelu_forward_rows(const T* x, const T* weight, T* y, std::size_t ch
                                std::size_t o1) {
     for (std::size_t o = o0; o < o1; ++o) {
 #if RECTIFY_DETAIL_SIMD
-        transform(channels, y + o * channels, [](const batch<T>& xv, const batch<T>& w) {
+        transform(channels, y + o * channels, [](const batch<T>& xv, const batch<T>& w) RECTIFY_DETAIL_INLINE_LAMBDA {
             return leaky_forward(xv, w);
         }, x + o * channels, weight);
 #else

@@ -10,6 +10,8 @@
 #include <cstddef>
 #include <type_traits>
 
+#include "inlining.hpp"
+
 #if !defined(RECTIFY_NO_SIMD)
 // GCC 12's AVX-512 intrinsics (_mm512_undefined_*) trigger -Wuninitialized and
 // -Wmaybe-uninitialized false positives wherever they are inlined (GCC bug 105593). The warning is
@@ -63,7 +65,7 @@ inline constexpr bool fused_multiply_add = false;
 // Clang, and GCC with -std=c++20 or -ffp-contract=off, do not): the ELU kernel's error rose from
 // 0.90 to 1.03 ULP, over its 1-ULP bound, in the Clang build.
 template <class T, class A>
-inline xsimd::batch<T, A> fma(const xsimd::batch<T, A>& x, const xsimd::batch<T, A>& y,
+RECTIFY_DETAIL_ALWAYS_INLINE xsimd::batch<T, A> fma(const xsimd::batch<T, A>& x, const xsimd::batch<T, A>& y,
                               const xsimd::batch<T, A>& z) {
 #if defined(__AVX512F__)
     if constexpr (std::is_base_of_v<xsimd::avx512f, A> && std::is_same_v<T, float>)

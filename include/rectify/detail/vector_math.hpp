@@ -98,14 +98,14 @@ struct exp_constants<double> {
 // P(r) of expm1(r) = r + r^2 * P(r), Horner's scheme (the kernels keep four vectors in flight, so the
 // latency of the chain is hidden and the count of operations is what matters).
 template <class T, class A, std::size_t terms>
-inline xsimd::batch<T, A> horner(const xsimd::batch<T, A>& r, const T (&c)[terms]) {
+RECTIFY_DETAIL_ALWAYS_INLINE xsimd::batch<T, A> horner(const xsimd::batch<T, A>& r, const T (&c)[terms]) {
     using B = xsimd::batch<T, A>;
     B p(c[terms - 1]);
     for (std::size_t k = terms - 1; k-- > 0;) p = detail::fma(p, r, B(c[k]));
     return p;
 }
 template <class T, class A>
-inline xsimd::batch<T, A> expm1_polynomial(const xsimd::batch<T, A>& r) {
+RECTIFY_DETAIL_ALWAYS_INLINE xsimd::batch<T, A> expm1_polynomial(const xsimd::batch<T, A>& r) {
     if constexpr (std::is_same_v<T, float> && !fused_multiply_add) return horner(r, exp_constants<T>::expm1_poly_unfused);
     else return horner(r, exp_constants<T>::expm1_poly);
 }
@@ -125,7 +125,7 @@ enum class ln2_split { single, two_part, compensated };
 // range and must be discarded or clamped by the caller). The pieces go to a function rather than
 // into a returned struct: GCC 12 leaves a dead stack store of such a struct in the loop.
 template <ln2_split split, class T, class A, class Use>
-inline xsimd::batch<T, A> with_exp_parts(const xsimd::batch<T, A>& z, const Use& use) {
+RECTIFY_DETAIL_ALWAYS_INLINE xsimd::batch<T, A> with_exp_parts(const xsimd::batch<T, A>& z, const Use& use) {
     using B = xsimd::batch<T, A>;
     using C = exp_constants<T>;
     using U = xsimd::batch<typename C::bits_type, A>;
@@ -154,7 +154,7 @@ inline xsimd::batch<T, A> with_exp_parts(const xsimd::batch<T, A>& z, const Use&
 // returns +0: the caller restores the sign. 2^n - 1 is exact while n >= -(digits): then
 // 2^n*q + (2^n - 1) rounds once; below, the result is -1 within an ULP either way.
 template <class T, class A>
-inline xsimd::batch<T, A> expm1_bounded(const xsimd::batch<T, A>& z) {
+RECTIFY_DETAIL_ALWAYS_INLINE xsimd::batch<T, A> expm1_bounded(const xsimd::batch<T, A>& z) {
     using B = xsimd::batch<T, A>;
     // double: ln2_single's relative error is 2^-54.7 (float's: 2^-28.5), too much next to 1 ULP.
     constexpr ln2_split split = std::is_same_v<T, float> ? ln2_split::single : ln2_split::compensated;
@@ -165,7 +165,7 @@ inline xsimd::batch<T, A> expm1_bounded(const xsimd::batch<T, A>& z) {
 // |dy|, so the single ln2 constant's error n*1.9e-9 (float), which only grows where exp(z) is
 // tiny, is far inside it.
 template <class T, class A>
-inline xsimd::batch<T, A> exp_bounded(const xsimd::batch<T, A>& z) {
+RECTIFY_DETAIL_ALWAYS_INLINE xsimd::batch<T, A> exp_bounded(const xsimd::batch<T, A>& z) {
     using B = xsimd::batch<T, A>;
     return with_exp_parts<ln2_split::single>(z, [](const B&, const B& s, const B& q) { return detail::fma(s, q, s); });
 }
