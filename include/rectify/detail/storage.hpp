@@ -94,7 +94,7 @@ inline xsimd::batch<std::int32_t, A> bfloat16_lanes(const xsimd::batch<float, A>
     const U b = xsimd::bitwise_cast<U>(v);
     const U rounded = b + (U(0x7FFFu) + ((b >> 16) & U(1u)));
     const U quiet = b | U(0x0040'0000u);
-    const auto nan = v != v;
+    const auto nan = xsimd::isnan(v);  // unordered compare (xsimd's != is ordered: false for NaN)
     const auto chosen = xsimd::select(nan, xsimd::bitwise_cast<xsimd::batch<float, A>>(quiet),
                                       xsimd::bitwise_cast<xsimd::batch<float, A>>(rounded));
     return xsimd::bitwise_cast<xsimd::batch<std::int32_t, A>>(chosen) >> 16;
