@@ -11,6 +11,7 @@
 // 16-bit ULP of the reference. The measured distances are printed.
 #include <rectify/rectify.hpp>
 
+#include <Eigen/Core>
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -197,6 +198,33 @@ TEMPLATE_TEST_CASE("16-bit types: float and double round to nearest even, overfl
     CHECK(bits(S(-1e-30f * 1e-20f)) == 0x8000);
     CHECK(bits(S(wide(std::numeric_limits<S>::denorm_min()) / 2)) == 0x0000);
     check_no_failures(f);
+}
+
+// Eigen's 16-bit types have the same bits: std::bit_cast converts both ways, and Eigen's own
+// conversions agree with rectify's on every pattern (NaN payloads aside: Eigen returns one NaN).
+template <class S, class E>
+void check_eigen_interop() {
+    static_assert(sizeof(E) == 2 && std::is_trivially_copyable_v<E>);
+    Failures f(std::string(name_of<S>()) + " and Eigen's type");
+    for (const S v : every_pattern<S>()) {
+        const E e = std::bit_cast<E>(v);
+        const float ef = static_cast<float>(e);
+        f.check(std::bit_cast<std::uint16_t>(std::bit_cast<S>(e)) == bits(v) &&
+                    (is_nan(v) ? std::isnan(ef) : std::bit_cast<std::uint32_t>(ef) == std::bit_cast<std::uint32_t>(wide(v))),
+                [&] { return show16(v) + " is " + std::to_string(ef) + " in Eigen"; });
+        // From float: the midpoint above v rounds the same way in both.
+        const float next = wide(S::from_bits(static_cast<std::uint16_t>(bits(v) + 1)));
+        if (!is_nan(v) && !std::isinf(wide(v)) && !std::isnan(next) && (bits(v) & 0x7FFF) != 0x7FFF) {
+            const float mid = wide(v) + (next - wide(v)) / 2;
+            f.check(std::bit_cast<std::uint16_t>(E(mid)) == bits(S(mid)), [&] { return "the tie above " + show16(v); });
+        }
+    }
+    check_no_failures(f);
+}
+
+TEST_CASE("16-bit types: std::bit_cast with Eigen::bfloat16 and Eigen::half, every pattern", "[half]") {
+    check_eigen_interop<bfloat16, Eigen::bfloat16>();
+    check_eigen_interop<half, Eigen::half>();
 }
 
 // ---- the kernels on every pattern ----------------------------------------------------------------
