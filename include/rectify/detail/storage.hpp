@@ -114,8 +114,18 @@ inline void store_narrowed(const storage_batch<S>& v, S* p) {
 #if defined(__AVX512F__)
         if constexpr (std::is_base_of_v<xsimd::avx512f, arch>) {
             __m256i h;
-            if constexpr (std::is_same_v<S, bfloat16>) h = _mm512_cvtepi32_epi16(bfloat16_lanes(v));
-            else h = _mm512_cvtps_ph(v, nearest);
+            if constexpr (std::is_same_v<S, bfloat16>) {
+#if defined(__AVX512BF16__) && defined(__AVX512DQ__)
+                // vcvtneps2bf16 rounds to nearest even and quiets NaNs as bfloat16_bits does, but
+                // flushes denormal inputs and results to zero: a batch holding a float denormal
+                // (fpclass 0x20, rare in practice) takes the integer path instead.
+                if (_mm512_fpclass_ps_mask(v, 0x20) == 0) h = reinterpret_cast<__m256i>(_mm512_cvtneps_pbh(v));
+                else
+#endif
+                    h = _mm512_cvtepi32_epi16(bfloat16_lanes(v));
+            } else {
+                h = _mm512_cvtps_ph(v, nearest);
+            }
             if constexpr (streaming) _mm256_stream_si256(reinterpret_cast<__m256i*>(p), h);
             else _mm256_storeu_si256(reinterpret_cast<__m256i*>(p), h);
             return;
