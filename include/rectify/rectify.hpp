@@ -4,15 +4,17 @@
 // compiled for (xsimd's default_arch: build with -march=native, -mavx2, ... for wider vectors);
 // with none enabled, or with RECTIFY_NO_SIMD defined, they run the scalar math of activations.hpp.
 //
-// Array arguments are any contiguous sized ranges of float or double: std::vector, std::array,
-// std::span, Eigen-free plain arrays. The checked forms throw std::invalid_argument — before
+// Array arguments are any contiguous sized ranges of float, double, rectify::bfloat16 or
+// rectify::half (half.hpp): std::vector, std::array, std::span, Eigen-free plain arrays. The
+// 16-bit types are computed in float and rounded once (docs/SEMANTICS.md); their parameters
+// (slope, alpha) convert to float. The checked forms throw std::invalid_argument — before
 // writing anything — when sizes differ, when an output overlaps an input partially (the very
 // same array is fine: in place), or when a PReLU shape or weight does not fit. The pointer forms
 // cannot check anything: the caller guarantees n valid elements behind every pointer and no
 // partial overlap (y == x, dx == dy are allowed).
 //
 // Misuse is a compile-time error that names the function and the argument: a range that is not
-// contiguous, elements other than float or double, arrays of different element types in one call,
+// contiguous, elements other than the four types above, arrays of different element types in one call,
 // a const output, and an output that is a temporary owning its elements (std::vector<float>(n):
 // the result would be lost; a view such as std::span is fine).
 //
@@ -27,6 +29,7 @@
 #include <type_traits>
 
 #include "activations.hpp"
+#include "half.hpp"
 #include "detail/checks.hpp"
 
 // Header-only (the default): the kernels are instantiated where they are used. With
@@ -75,7 +78,13 @@ std::size_t kernels_lanes(std::size_t element_size);
 #if RECTIFY_DETAIL_HEADER_ONLY
 #include "detail/checked.hpp"
 #define RECTIFY_DETAIL_CHECK_COMPILED(function, Act) static_assert(true)
+#define RECTIFY_DETAIL_CHECK_16BIT_COMPILED(function, T) static_assert(true)
 #else
+// The 16-bit kernels are not in rectify::kernels: they would double its size for code few files use.
+#define RECTIFY_DETAIL_CHECK_16BIT_COMPILED(function, T)                                                       \
+    static_assert(!::rectify::detail::is_16bit<T>,                                                              \
+                  function ": rectify::kernels (RECTIFY_EXTERN_KERNELS) holds the float and double kernels "   \
+                  "only; compile the files that use rectify::bfloat16 or rectify::half against rectify::rectify")
 #define RECTIFY_DETAIL_CHECK_COMPILED(function, Act)                                                          \
     static_assert(::rectify::detail::compiled_activation<Act>,                                                 \
                   function ": rectify::kernels (RECTIFY_EXTERN_KERNELS) holds ReLU, LeakyReLU, ELU and SiLU "  \
@@ -101,7 +110,7 @@ inline const char* simd_arch_name() { return detail::kernels_arch_name(); }
 namespace detail {
 
 template <class T>
-inline constexpr bool is_element = std::is_same_v<T, float> || std::is_same_v<T, double>;
+inline constexpr bool is_element = std::is_same_v<T, float> || std::is_same_v<T, double> || is_16bit<T>;
 
 template <class R>
 concept array_like = std::ranges::contiguous_range<R> && std::ranges::sized_range<R>;
@@ -140,13 +149,13 @@ inline constexpr bool same_element = std::is_same_v<element_of<A>, element_of<B>
 
 template <class R>
 std::span<const element_of<R>> input_span(R&& r) {
-    static_assert(is_element<element_of<R>>, "rectify: arrays must hold float or double");
+    static_assert(is_element<element_of<R>>, "rectify: arrays must hold float, double, rectify::bfloat16 or rectify::half");
     return {std::ranges::data(r), std::ranges::size(r)};
 }
 
 template <class R>
 std::span<element_of<R>> output_span(R&& r) {
-    static_assert(is_element<element_of<R>>, "rectify: arrays must hold float or double");
+    static_assert(is_element<element_of<R>>, "rectify: arrays must hold float, double, rectify::bfloat16 or rectify::half");
     static_assert(writable<R>, "rectify: an output array must be writable (not const)");
     return {std::ranges::data(r), std::ranges::size(r)};
 }
@@ -161,7 +170,9 @@ std::span<element_of<R>> output_span(R&& r) {
                   function ": " name " must be a contiguous sized range (std::vector, std::array, std::span, a "  \
                   "C array); copy a std::list, std::deque or a view that skips elements into a std::vector");     \
     static_assert(!::rectify::detail::array_like<R> || ::rectify::detail::is_element<::rectify::detail::element_of<R>>, \
-                  function ": " name " must hold float or double")
+                  function ": " name " must hold float, double, rectify::bfloat16 or rectify::half (bit_cast Eigen's, CUDA's " \
+                  "or std:: 16-bit types to these, docs/API.md)");                                             \
+    RECTIFY_DETAIL_CHECK_16BIT_COMPILED(function, ::rectify::detail::element_of<R>)
 #define RECTIFY_DETAIL_CHECK_OUTPUT(function, R, name)                                                            \
     RECTIFY_DETAIL_CHECK_INPUT(function, R, name);                                                                 \
     static_assert(!::rectify::detail::array_like<R> || ::rectify::detail::writable<R>,                             \
@@ -172,7 +183,7 @@ std::span<element_of<R>> output_span(R&& r) {
 #define RECTIFY_DETAIL_CHECK_SAME(function, A, a_name, B, b_name)                                                 \
     static_assert(!::rectify::detail::good_input<A> || !::rectify::detail::good_input<B> ||                        \
                       ::rectify::detail::same_element<A, B>,                                                       \
-                  function ": " a_name " and " b_name " hold different element types (float and double); all "    \
+                  function ": " a_name " and " b_name " hold different element types; all "                       \
                   "arrays of one call must hold the same type: convert one, e.g. into a std::vector<float>")
 
 
@@ -207,12 +218,14 @@ void backward(const Act& act, X&& x, DY&& dy, DX&& dx) {
 template <class Act, class T>
     requires detail::is_element<T>
 void forward(const Act& act, std::span<const T> x, std::span<T> y) {
+    RECTIFY_DETAIL_CHECK_16BIT_COMPILED("rectify::forward", T);
     RECTIFY_DETAIL_CHECK_COMPILED("rectify::forward", Act);
     detail::checked_forward("rectify::forward", act, x, y);
 }
 template <class Act, class T>
     requires detail::is_element<T>
 void backward(const Act& act, std::span<const T> x, std::span<const T> dy, std::span<T> dx) {
+    RECTIFY_DETAIL_CHECK_16BIT_COMPILED("rectify::backward", T);
     RECTIFY_DETAIL_CHECK_COMPILED("rectify::backward", Act);
     detail::checked_backward("rectify::backward", act, x, dy, dx);
 }
@@ -220,13 +233,15 @@ void backward(const Act& act, std::span<const T> x, std::span<const T> dy, std::
 // Unchecked pointer forms: n elements behind each pointer; y may equal x, dx may equal dy.
 template <class Act, class T>
 void forward(const Act& act, const T* x, T* y, std::size_t n) {
-    static_assert(detail::is_element<T>, "rectify: arrays must hold float or double");
+    static_assert(detail::is_element<T>, "rectify: arrays must hold float, double, rectify::bfloat16 or rectify::half");
+    RECTIFY_DETAIL_CHECK_16BIT_COMPILED("rectify::forward", T);
     RECTIFY_DETAIL_CHECK_COMPILED("rectify::forward", Act);
     detail::unchecked_forward(act, x, y, n);
 }
 template <class Act, class T>
 void backward(const Act& act, const T* x, const T* dy, T* dx, std::size_t n) {
-    static_assert(detail::is_element<T>, "rectify: arrays must hold float or double");
+    static_assert(detail::is_element<T>, "rectify: arrays must hold float, double, rectify::bfloat16 or rectify::half");
+    RECTIFY_DETAIL_CHECK_16BIT_COMPILED("rectify::backward", T);
     RECTIFY_DETAIL_CHECK_COMPILED("rectify::backward", Act);
     detail::unchecked_backward(act, x, dy, dx, n);
 }
@@ -331,6 +346,7 @@ void prelu(X&& x, Wt&& weight, Y&& y, ChannelShape shape) {
 template <class T>
     requires detail::is_element<T>
 void prelu(std::span<const T> x, std::span<const T> weight, std::span<T> y, ChannelShape shape) {
+    RECTIFY_DETAIL_CHECK_16BIT_COMPILED("rectify::prelu", T);
     detail::checked_prelu(x, weight, y, shape);
 }
 
@@ -360,6 +376,7 @@ template <class T>
     requires detail::is_element<T>
 void prelu_backward(std::span<const T> x, std::span<const T> weight, std::span<const T> dy, std::span<T> dx,
                     std::span<T> dweight, ChannelShape shape) {
+    RECTIFY_DETAIL_CHECK_16BIT_COMPILED("rectify::prelu_backward", T);
     detail::checked_prelu_backward(x, weight, dy, dx, dweight, shape);
 }
 

@@ -134,7 +134,8 @@ void backward_from_output(const Act& act, std::span<const T> y, std::span<const 
 // Pointer form: n elements behind each pointer, unchecked but for the parameter (which still throws).
 template <class Act, class T>
 void backward_from_output(const Act& act, const T* y, const T* dy, T* dx, std::size_t n) {
-    static_assert(detail::is_element<T>, "rectify: arrays must hold float or double");
+    static_assert(detail::is_element<T>, "rectify: arrays must hold float, double, rectify::bfloat16 or rectify::half");
+    RECTIFY_DETAIL_CHECK_16BIT_COMPILED("rectify::backward_from_output", T);
     detail::static_require_output_determines_gradient<Act>();
     detail::require_output_determines_gradient("rectify::backward_from_output", act);
     detail::unchecked_backward_from_output(act, y, dy, dx, n);
@@ -171,8 +172,9 @@ double gain(const Act& act) {
 // distributions are implementation-defined). fan = 0 throws std::invalid_argument.
 template <class Act, detail::array_like W, std::uniform_random_bit_generator Engine>
 void kaiming_uniform(const Act& act, W&& weights, std::size_t fan, Engine& engine) {
-    const auto w = detail::output_span(weights);
     using T = detail::element_of<W>;
+    static_assert(std::is_floating_point_v<T>, "rectify::kaiming_uniform: weights must hold float or double");
+    const auto w = detail::output_span(weights);
     const double bound = std::sqrt(3.0) * detail::kaiming_std("rectify::kaiming_uniform", gain(act), fan);
     std::uniform_real_distribution<T> draw(static_cast<T>(-bound), static_cast<T>(bound));
     for (T& v : w) v = draw(engine);
@@ -181,8 +183,9 @@ void kaiming_uniform(const Act& act, W&& weights, std::size_t fan, Engine& engin
 // Fills weights with N(0, std^2), std = gain(act) / sqrt(fan), as torch.nn.init.kaiming_normal_.
 template <class Act, detail::array_like W, std::uniform_random_bit_generator Engine>
 void kaiming_normal(const Act& act, W&& weights, std::size_t fan, Engine& engine) {
-    const auto w = detail::output_span(weights);
     using T = detail::element_of<W>;
+    static_assert(std::is_floating_point_v<T>, "rectify::kaiming_normal: weights must hold float or double");
+    const auto w = detail::output_span(weights);
     const double std_dev = detail::kaiming_std("rectify::kaiming_normal", gain(act), fan);
     std::normal_distribution<T> draw(T(0), static_cast<T>(std_dev));
     for (T& v : w) v = draw(engine);
@@ -198,8 +201,9 @@ void kaiming_normal(const Act& act, W&& weights, std::size_t fan, Engine& engine
 // no sample.
 template <detail::array_like X>
 double dead_units(X&& pre_activations, std::size_t units, double threshold = 0.0) {
-    const auto x = detail::input_span(pre_activations);
     using T = detail::element_of<X>;
+    static_assert(std::is_floating_point_v<T>, "rectify::dead_units: pre_activations must hold float or double");
+    const auto x = detail::input_span(pre_activations);
     constexpr const char* function = "rectify::dead_units";
     if (units == 0) detail::fail(function, "units is 0; expected at least 1");
     if (x.size() % units != 0)

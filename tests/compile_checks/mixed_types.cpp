@@ -1,5 +1,5 @@
 // float input, double output.
-// expect-error: rectify::relu: x and y hold different element types \(float and double\)
+// expect-error: rectify::relu: x and y hold different element types
 #include <rectify/rectify.hpp>
 #include <vector>
 

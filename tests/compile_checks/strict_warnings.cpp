@@ -1,5 +1,5 @@
 // A consumer translation unit that calls every entry point of <rectify/rectify.hpp> for float and
-// double. The compile checks build it with -Wall -Wextra -Wpedantic -Wconversion
+// double, and (header-only builds) every array entry point for rectify::bfloat16 and rectify::half. The compile checks build it with -Wall -Wextra -Wpedantic -Wconversion
 // -Wsign-conversion -Wshadow -Wold-style-cast -Wdouble-promotion -Werror, rectify's headers on a
 // plain -I (not SYSTEM), with the compiler of the build (GCC and Clang in CI): the headers must be
 // warning-clean for a strict consumer however it includes them.
@@ -7,6 +7,7 @@
 #include <rectify/rectify.hpp>
 #include <rectify/training.hpp>
 
+#include <bit>
 #include <cstddef>
 #include <random>
 #include <vector>
@@ -40,9 +41,39 @@ T every_call() {
     return y[0] + dx[0] + dw[0] + scalar + static_cast<T>(dead + rectify::gain(rectify::ELU{}));
 }
 
+#if !defined(RECTIFY_EXTERN_KERNELS)
+template <class S>
+float every_16bit_call() {
+    const std::size_t n = 37;
+    std::vector<S> x(n, S(-1.0f)), y(n), dy(n, S(1.0f)), dx(n), w(3, S(0.25f)), dw(3);
+    std::vector<S> xp(3 * n);
+    std::vector<S> yp(xp.size()), dyp(xp.size(), S(1.0f)), dxp(xp.size());
+    rectify::relu(x, y);
+    rectify::relu_backward(x, dy, dx);
+    rectify::leaky_relu(x, y);
+    rectify::leaky_relu_backward(x, dy, dx, 0.2);
+    rectify::elu(x, y);
+    rectify::elu_backward(x, dy, dx, 0.5);
+    rectify::silu(x, y);
+    rectify::silu_backward(x, dy, dx);
+    rectify::forward(rectify::ELU{1.5}, x, x);
+    rectify::backward(rectify::LeakyReLU{0.1}, x, dy, dy);
+    rectify::forward(rectify::SiLU{}, x.data(), y.data(), n);
+    rectify::backward(rectify::ReLU{}, x.data(), dy.data(), dx.data(), n);
+    rectify::forward<rectify::ReLU, S>(rectify::ReLU{}, x, y);
+    rectify::prelu(xp, w, yp, rectify::ChannelShape{1, 3, n});
+    rectify::prelu_backward(xp, w, dyp, dxp, dw, {1, 3, n});
+    rectify::backward_from_output(rectify::ELU{}, y, dy, dx);
+    const S from_double(0.1);
+    return static_cast<float>(y[0]) + static_cast<float>(dx[0]) + static_cast<float>(dw[0]) +
+           static_cast<float>(from_double) + static_cast<float>(std::bit_cast<S>(x[0].bits()));
+}
+#endif
+
 #if !defined(RECTIFY_STRICT_WARNINGS_NO_MAIN)
 int main() {
-    const double sum = static_cast<double>(every_call<float>()) + every_call<double>();
+    const double sum = static_cast<double>(every_call<float>()) + every_call<double>() +
+                       static_cast<double>(every_16bit_call<rectify::bfloat16>() + every_16bit_call<rectify::half>());
     return sum == sum ? 0 : 1;  // NaN never expected; the value is used so nothing is dropped
 }
 #endif

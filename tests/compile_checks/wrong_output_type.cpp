@@ -1,5 +1,5 @@
 // An output of int.
-// expect-error: rectify::leaky_relu_backward: dx must hold float or double
+// expect-error: rectify::leaky_relu_backward: dx must hold float, double, rectify::bfloat16 or rectify::half
 #include <rectify/rectify.hpp>
 #include <vector>
 

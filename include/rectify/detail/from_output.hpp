@@ -81,13 +81,15 @@ struct from_output_math<ELU, T> {
 };
 
 // dx[i] = f'(x[i]) * dy[i] from y[i] = f(x[i]); dx may be dy or y itself.
-template <class Act, class T>
-inline void backward_from_output_n(const Act& act, const T* y, const T* dy, T* dx, std::size_t n) {
-    const from_output_math<Act, T> math(act);
+// S is the storage type, computed in compute_t<S> (storage.hpp).
+template <class Act, class S>
+inline void backward_from_output_n(const Act& act, const S* y, const S* dy, S* dx, std::size_t n) {
+    using C = compute_t<S>;
+    const from_output_math<Act, C> math(act);
 #if RECTIFY_DETAIL_SIMD
-    transform(n, dx, [&math](const batch<T>& v, const batch<T>& g) RECTIFY_DETAIL_INLINE_LAMBDA { return math(v, g); }, y, dy);
+    transform(n, dx, [&math](const batch<C>& v, const batch<C>& g) RECTIFY_DETAIL_INLINE_LAMBDA { return math(v, g); }, y, dy);
 #else
-    transform(n, dx, [&math](T v, T g) { return math(v, g); }, y, dy);
+    transform(n, dx, [&math](C v, C g) { return math(v, g); }, y, dy);
 #endif
 }
 

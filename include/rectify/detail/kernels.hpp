@@ -12,23 +12,26 @@
 
 namespace rectify::detail {
 
-template <class Act, class T>
-inline void forward_n(const Act& act, const T* x, T* y, std::size_t n) {
+// S is the storage type; the math runs in C = compute_t<S> (float for bfloat16 and half).
+template <class Act, class S>
+inline void forward_n(const Act& act, const S* x, S* y, std::size_t n) {
+    using C = compute_t<S>;
 #if RECTIFY_DETAIL_SIMD
-    const batch_math<Act, T> math(act);  // parameters converted to T once
-    transform(n, y, [math](const batch<T>& v) RECTIFY_DETAIL_INLINE_LAMBDA { return math.forward(v); }, x);
+    const batch_math<Act, C> math(act);  // parameters converted to C once
+    transform(n, y, [math](const batch<C>& v) RECTIFY_DETAIL_INLINE_LAMBDA { return math.forward(v); }, x);
 #else
-    transform(n, y, [act](T v) { return act(v); }, x);
+    transform(n, y, [act](C v) { return act(v); }, x);
 #endif
 }
 
-template <class Act, class T>
-inline void backward_n(const Act& act, const T* x, const T* dy, T* dx, std::size_t n) {
+template <class Act, class S>
+inline void backward_n(const Act& act, const S* x, const S* dy, S* dx, std::size_t n) {
+    using C = compute_t<S>;
 #if RECTIFY_DETAIL_SIMD
-    const batch_math<Act, T> math(act);
-    transform(n, dx, [math](const batch<T>& v, const batch<T>& g) RECTIFY_DETAIL_INLINE_LAMBDA { return math.backward(v, g); }, x, dy);
+    const batch_math<Act, C> math(act);
+    transform(n, dx, [math](const batch<C>& v, const batch<C>& g) RECTIFY_DETAIL_INLINE_LAMBDA { return math.backward(v, g); }, x, dy);
 #else
-    transform(n, dx, [act](T v, T g) { return act.backward(v, g); }, x, dy);
+    transform(n, dx, [act](C v, C g) { return act.backward(v, g); }, x, dy);
 #endif
 }
 

@@ -7,7 +7,8 @@
 // latency of the longer kernels), a one-batch loop, then the tail — fewer than one batch of
 // elements — copied into a zero-padded batch, so the tail runs the same vector math as the body and
 // an element's result never depends on its position, the array's length or its alignment.
-// Without SIMD, op is called on single elements.
+// Without SIMD, op is called on single elements. Arrays of bfloat16 or half are computed in float:
+// widened on load, rounded once on store (storage.hpp); op never sees the storage type.
 //
 // In place: out may be the same array as any input (each out[i] depends only on index i, and every
 // batch is loaded before it is stored). Partial overlap is undefined; the public API rejects it
@@ -22,6 +23,7 @@
 
 #include "parallel.hpp"
 #include "simd.hpp"
+#include "storage.hpp"
 
 namespace rectify::detail {
 
@@ -70,40 +72,41 @@ inline void streaming_stores_done() {
 // out[i] for i in [first, first + count), count < one batch: the inputs copied into zero-padded
 // batches (zeros: every activation is finite there), so the lanes run the same vector math as
 // the body and an element's result never depends on its position.
-template <class T, class Op, class... In>
-inline void transform_partial(std::size_t first, std::size_t count, T* out, const Op& op, const In*... in) {
-    using B = batch<T>;
-    constexpr std::size_t W = B::size;
+template <class S, class Op, class... In>
+inline void transform_partial(std::size_t first, std::size_t count, S* out, const Op& op, const In*... in) {
+    constexpr std::size_t W = storage_batch<S>::size;
     count = std::min(count, W);  // it is; saying so keeps GCC's -Warray-bounds from misfiring
-    const auto load_padded = [&](const T* src) {
-        std::array<T, W> padded{};
+    const auto load_padded = [&](const S* src) {
+        std::array<S, W> padded{};
         std::copy_n(src + first, count, padded.begin());
-        return B::load_unaligned(padded.data());
+        return load_widened(padded.data());
     };
-    std::array<T, W> result;
-    op(load_padded(in)...).store_unaligned(result.data());
+    std::array<S, W> result;
+    store_narrowed<false>(op(load_padded(in)...), result.data());
     std::copy_n(result.begin(), count, out + first);
 }
 
-template <bool streaming, class T, class Op, class... In>
-inline std::size_t transform_body(std::size_t i, std::size_t n, T* out, const Op& op, const In*... in) {
-    using B = batch<T>;
+// S is the storage type of the arrays; op computes on batches of compute_t<S> (storage.hpp):
+// each batch is widened on load and narrowed on store.
+template <bool streaming, class S, class Op, class... In>
+inline std::size_t transform_body(std::size_t i, std::size_t n, S* out, const Op& op, const In*... in) {
+    using B = storage_batch<S>;
     constexpr std::size_t W = B::size;
-    const auto store = [](const B& v, T* p) {
-        if constexpr (streaming) store_streaming(v, p);
-        else v.store_unaligned(p);
+    const auto store = [](const B& v, S* p) {
+        if constexpr (streaming && !is_16bit<S>) store_streaming(v, p);
+        else store_narrowed<streaming>(v, p);
     };
     for (; i + 4 * W <= n; i += 4 * W) {
-        const B r0 = op(B::load_unaligned(in + i)...);
-        const B r1 = op(B::load_unaligned(in + i + W)...);
-        const B r2 = op(B::load_unaligned(in + i + 2 * W)...);
-        const B r3 = op(B::load_unaligned(in + i + 3 * W)...);
+        const B r0 = op(load_widened(in + i)...);
+        const B r1 = op(load_widened(in + i + W)...);
+        const B r2 = op(load_widened(in + i + 2 * W)...);
+        const B r3 = op(load_widened(in + i + 3 * W)...);
         store(r0, out + i);
         store(r1, out + i + W);
         store(r2, out + i + 2 * W);
         store(r3, out + i + 3 * W);
     }
-    for (; i + W <= n; i += W) store(op(B::load_unaligned(in + i)...), out + i);
+    for (; i + W <= n; i += W) store(op(load_widened(in + i)...), out + i);
     return i;
 }
 #endif
@@ -113,7 +116,7 @@ inline std::size_t transform_body(std::size_t i, std::size_t n, T* out, const Op
 template <class T, class Op, class... In>
 inline void transform_serial(std::size_t n, T* out, bool streaming, const Op op, const In*... in) {
 #if RECTIFY_DETAIL_SIMD
-    constexpr std::size_t W = batch<T>::size;
+    constexpr std::size_t W = storage_batch<T>::size;
     std::size_t i = 0;
     const auto address = reinterpret_cast<std::uintptr_t>(out);
     if (streaming && address % sizeof(T) == 0) {
@@ -129,7 +132,7 @@ inline void transform_serial(std::size_t n, T* out, bool streaming, const Op op,
     if (i < n) transform_partial(i, n - i, out, op, in...);
 #else
     (void)streaming;
-    for (std::size_t i = 0; i < n; ++i) out[i] = op(in[i]...);
+    for (std::size_t i = 0; i < n; ++i) out[i] = narrow<T>(op(widen(in[i])...));
 #endif
 }
 

@@ -14,6 +14,9 @@
 // compensated sums add about eps/2 * |sum| plus terms of order n*eps^2; for float the products
 // are exact in double and only the final rounding to float counts.
 //
+// bfloat16 and half are computed in float (storage.hpp): widened on load, dx rounded once on store,
+// and dweight summed exactly as for float, then rounded once from double to the 16-bit type.
+//
 // Threads (parallel.hpp, with OpenMP only): the order of every sum depends on the shape alone, never
 // on the thread count. Channels first: the threads take ranges of channels; channels last: ranges of
 // columns (whole batches of channels) over all rows; one shared weight: the run is summed in blocks
@@ -31,6 +34,7 @@
 #include "kernels.hpp"
 #include "loops.hpp"
 #include "parallel.hpp"
+#include "storage.hpp"
 
 namespace rectify::detail {
 
@@ -153,16 +157,17 @@ struct lane_sums {
         }
     }
 
-    // The total, rounded once to T. For float the parts and the lanes are added plainly (the terms
+    // The total, rounded once to Out (T, or the 16-bit type T computes). For float the parts and the lanes are added plainly (the terms
     // are exact and the sum far inside the bound); for double through compensated sums, and once a
     // lane's sum is inf or NaN that is the result (channel_sum).
-    T value() const {
+    template <class Out = T>
+    Out value() const {
         if constexpr (!compensated) {
             const sum_batch total = (parts[0] + parts[1]) + (parts[2] + parts[3]);
 #if RECTIFY_DETAIL_SIMD
-            return static_cast<T>(xsimd::hadd(total));
+            return static_cast<Out>(xsimd::hadd(total));
 #else
-            return static_cast<T>(total);
+            return static_cast<Out>(total);
 #endif
         } else {
             // The four parts first, lane by lane (their compensations simply add), then the lanes.
@@ -182,7 +187,7 @@ struct lane_sums {
 #endif
             channel_sum channel;
             for (std::size_t l = 0; l < sum_lanes; ++l) channel.add_lane(sums[l], comps[l]);
-            return channel.value<T>();
+            return channel.template value<Out>();
         }
     }
 };
@@ -210,8 +215,10 @@ RECTIFY_DETAIL_ALWAYS_INLINE void weight_grad_terms(const batch<T>& xv, const ba
 // they stay in registers (a double output could otherwise alias them). Always inlined: a channel's
 // runs are short (64 elements in the benchmark's NCHW 4K case), and out of line each call stored
 // the sums to memory and loaded them back, which cost as much as the run itself.
-template <class T>
-RECTIFY_DETAIL_ALWAYS_INLINE void prelu_backward_run(const T* x, const T* dy, T* dx, std::size_t n, T slope, lane_sums<T>& sums) {
+// S is the storage type, T = compute_t<S> the type of the math (storage.hpp).
+template <class S, class T = compute_t<S>>
+RECTIFY_DETAIL_ALWAYS_INLINE void prelu_backward_run(const S* x, const S* dy, S* dx, std::size_t n, T slope,
+                                                     lane_sums<T>& sums) {
     lane_sums<T> acc = sums;
 #if RECTIFY_DETAIL_SIMD
     using B = batch<T>;
@@ -222,32 +229,32 @@ RECTIFY_DETAIL_ALWAYS_INLINE void prelu_backward_run(const T* x, const T* dy, T*
     for (; i + per_step * W <= n; i += per_step * W) {
         sum_batch terms[4];
         for (std::size_t k = 0; k < per_step; ++k) {
-            const B xv = B::load_unaligned(x + i + k * W);
-            const B g = B::load_unaligned(dy + i + k * W);
+            const B xv = load_widened(x + i + k * W);
+            const B g = load_widened(dy + i + k * W);
             weight_grad_terms(xv, g, terms + k * wide_count<T>);
-            leaky_backward(xv, g, s).store_unaligned(dx + i + k * W);
+            store_narrowed<false>(leaky_backward(xv, g, s), dx + i + k * W);
         }
         for (std::size_t k = 0; k < 4; ++k) lane_sums<T>::add_to(acc.parts[k], terms[k]);
     }
     // The rest, fewer than per_step batches, zero-padded (0 * 0 adds nothing) into part 0.
     for (; i < n; i += W) {
         const std::size_t len = std::min(W, n - i);
-        alignas(64) T x_part[W] = {}, dy_part[W] = {}, dx_part[W];
+        alignas(64) S x_part[W] = {}, dy_part[W] = {}, dx_part[W];
         std::copy_n(x + i, len, x_part);
         std::copy_n(dy + i, len, dy_part);
-        const B xv = B::load_unaligned(x_part);
-        const B g = B::load_unaligned(dy_part);
+        const B xv = load_widened(x_part);
+        const B g = load_widened(dy_part);
         sum_batch terms[wide_count<T>];
         weight_grad_terms(xv, g, terms);
         for (std::size_t h = 0; h < wide_count<T>; ++h) lane_sums<T>::add_to(acc.parts[h], terms[h]);
-        leaky_backward(xv, g, s).store_unaligned(dx_part);
+        store_narrowed<false>(leaky_backward(xv, g, s), dx_part);
         std::copy_n(dx_part, len, dx + i);
     }
 #else
     const LeakyReLU act{static_cast<double>(slope)};
     for (std::size_t i = 0; i < n; ++i) {
         lane_sums<T>::add_to(acc.parts[i & 3u], weight_grad_term(static_cast<double>(x[i]), static_cast<double>(dy[i])));
-        dx[i] = act.backward(x[i], dy[i]);
+        dx[i] = narrow<S>(act.backward(widen(x[i]), widen(dy[i])));
     }
 #endif
     sums = acc;
@@ -257,9 +264,10 @@ RECTIFY_DETAIL_ALWAYS_INLINE void prelu_backward_run(const T* x, const T* dy, T*
 // OpenMP enabled, a lambda's captures cost the serial loops a fifth of their speed.
 
 // Channels last, rows [o0, o1): one transform per row, the weights loaded like a second input.
-template <class T>
-inline void prelu_forward_rows(const T* x, const T* weight, T* y, std::size_t channels, std::size_t o0,
+template <class S>
+inline void prelu_forward_rows(const S* x, const S* weight, S* y, std::size_t channels, std::size_t o0,
                                std::size_t o1) {
+    using T = compute_t<S>;
     for (std::size_t o = o0; o < o1; ++o) {
 #if RECTIFY_DETAIL_SIMD
         transform(channels, y + o * channels, [](const batch<T>& xv, const batch<T>& w) RECTIFY_DETAIL_INLINE_LAMBDA {
@@ -274,8 +282,8 @@ inline void prelu_forward_rows(const T* x, const T* weight, T* y, std::size_t ch
 }
 
 // Channels first, runs [r0, r1) (run r: outer index r / channels, channel r % channels).
-template <class T>
-inline void prelu_forward_runs(const T* x, const T* weight, T* y, std::size_t channels, std::size_t inner,
+template <class S>
+inline void prelu_forward_runs(const S* x, const S* weight, S* y, std::size_t channels, std::size_t inner,
                                std::size_t r0, std::size_t r1) {
     std::size_t c = r0 % channels;  // one division per piece
     for (std::size_t r = r0; r < r1; ++r) {
@@ -285,8 +293,8 @@ inline void prelu_forward_runs(const T* x, const T* weight, T* y, std::size_t ch
     }
 }
 
-template <class T>
-inline void prelu_forward(const T* x, const T* weight, std::size_t weight_size, T* y, ChannelShape s) {
+template <class S>
+inline void prelu_forward(const S* x, const S* weight, std::size_t weight_size, S* y, ChannelShape s) {
     const std::size_t channels = s.channels;
     const int threads = threads_for(s.outer * channels * s.inner);
     if (weight_size == 1) {
@@ -307,16 +315,16 @@ inline void prelu_forward(const T* x, const T* weight, std::size_t weight_size, 
 
 // Channels first, channels [c0, c1): each channel's runs (one per outer index) feed the same sums,
 // folded once into dweight[c].
-template <class T>
-inline void prelu_backward_channels(const T* x, const T* weight, const T* dy, T* dx, T* dweight, ChannelShape s,
+template <class S>
+inline void prelu_backward_channels(const S* x, const S* weight, const S* dy, S* dx, S* dweight, ChannelShape s,
                                     std::size_t c0, std::size_t c1) {
     for (std::size_t c = c0; c < c1; ++c) {
-        lane_sums<T> total;
+        lane_sums<compute_t<S>> total;
         for (std::size_t o = 0; o < s.outer; ++o) {
             const std::size_t offset = (o * s.channels + c) * s.inner;
-            prelu_backward_run(x + offset, dy + offset, dx + offset, s.inner, weight[c], total);
+            prelu_backward_run(x + offset, dy + offset, dx + offset, s.inner, widen(weight[c]), total);
         }
-        dweight[c] = total.value();
+        dweight[c] = total.template value<S>();
     }
 }
 
@@ -353,10 +361,11 @@ RECTIFY_DETAIL_ALWAYS_INLINE void add_column_terms(sum_batch* s, sum_batch* e, c
 // below adds them, so the sums do not depend on which loop ran. (Through memory, every row's sums
 // were stored and loaded back, and the loop ran at half the speed of the memory traffic; tiles of a
 // wider row, one after the other, read the rows with gaps and ran slower still.)
-template <std::size_t K, bool Rest, class T>
-inline void prelu_backward_row_tile(const T* x, const T* weight, const T* dy, T* dx, std::size_t outer,
+template <std::size_t K, bool Rest, class S>
+inline void prelu_backward_row_tile(const S* x, const S* weight, const S* dy, S* dx, std::size_t outer,
                                     std::size_t channels, double* sums, double* comps, std::size_t c0,
                                     std::size_t rest) {
+    using T = compute_t<S>;
     using B = batch<T>;
     constexpr std::size_t W = B::size;
     constexpr std::size_t H = wide_count<T>;
@@ -369,30 +378,30 @@ inline void prelu_backward_row_tile(const T* x, const T* weight, const T* dy, T*
         s[i] = sum_batch::load_unaligned(sums + c0 + i * sum_lanes);
         e[i] = compensated ? sum_batch::load_unaligned(comps + c0 + i * sum_lanes) : sum_batch(0.0);
     }
-    alignas(64) T w_part[W] = {};
+    alignas(64) S w_part[W] = {};
     std::copy_n(weight + c0 + K * W, rest, w_part);
-    const B w_rest = B::load_unaligned(w_part);
+    const B w_rest = load_widened(w_part);
     for (std::size_t o = 0; o < outer; ++o) {
         const std::size_t row = o * channels + c0;
         for (std::size_t k = 0; k < K; ++k) {
-            const B xv = B::load_unaligned(x + row + k * W);
-            const B g = B::load_unaligned(dy + row + k * W);
+            const B xv = load_widened(x + row + k * W);
+            const B g = load_widened(dy + row + k * W);
             sum_batch terms[H];
             weight_grad_terms(xv, g, terms);
             add_column_terms<T>(s + k * H, e + k * H, terms);
-            leaky_backward(xv, g, B::load_unaligned(weight + c0 + k * W)).store_unaligned(dx + row + k * W);
+            store_narrowed<false>(leaky_backward(xv, g, load_widened(weight + c0 + k * W)), dx + row + k * W);
         }
         if constexpr (Rest) {
             const std::size_t at = row + K * W;
-            alignas(64) T x_part[W] = {}, dy_part[W] = {}, dx_part[W];
+            alignas(64) S x_part[W] = {}, dy_part[W] = {}, dx_part[W];
             std::copy_n(x + at, rest, x_part);
             std::copy_n(dy + at, rest, dy_part);
-            const B xv = B::load_unaligned(x_part);
-            const B g = B::load_unaligned(dy_part);
+            const B xv = load_widened(x_part);
+            const B g = load_widened(dy_part);
             sum_batch terms[H];
             weight_grad_terms(xv, g, terms);
             add_column_terms<T>(s + K * H, e + K * H, terms);
-            leaky_backward(xv, g, w_rest).store_unaligned(dx_part);
+            store_narrowed<false>(leaky_backward(xv, g, w_rest), dx_part);
             std::copy_n(dx_part, rest, dx + at);
         }
     }
@@ -408,8 +417,8 @@ inline void prelu_backward_row_tile(const T* x, const T* weight, const T* dy, T*
 inline constexpr std::size_t row_tile_batches = sizeof(batch<float>) == 64 ? 8 : 4;
 
 // prelu_backward_row_tile for K = batches, chosen at run time (batches <= Max).
-template <std::size_t Max, class T>
-inline void prelu_backward_row_tile_of(std::size_t batches, const T* x, const T* weight, const T* dy, T* dx,
+template <std::size_t Max, class S>
+inline void prelu_backward_row_tile_of(std::size_t batches, const S* x, const S* weight, const S* dy, S* dx,
                                        std::size_t outer, std::size_t channels, double* sums, double* comps,
                                        std::size_t c0, std::size_t rest) {
     if (batches == Max) {
@@ -423,10 +432,11 @@ inline void prelu_backward_row_tile_of(std::size_t batches, const T* x, const T*
 // Channels last, channels [c0, c1) of every row: dx, and each channel's terms added to sums[c]
 // (comps[c] for double) in row order. The threads take ranges of whole batches of channels, so every
 // channel's sum is the same whatever the thread count.
-template <class T>
-inline void prelu_backward_columns(const T* x, const T* weight, const T* dy, T* dx, std::size_t outer,
+template <class S>
+inline void prelu_backward_columns(const S* x, const S* weight, const S* dy, S* dx, std::size_t outer,
                                    std::size_t channels, double* sums, double* comps, std::size_t c0,
                                    std::size_t c1) {
+    using T = compute_t<S>;
 #if RECTIFY_DETAIL_SIMD
     using B = batch<T>;
     constexpr std::size_t W = B::size;
@@ -438,9 +448,9 @@ inline void prelu_backward_columns(const T* x, const T* weight, const T* dy, T* 
     }
     // Wider rows: row by row, the sums in memory.
     for (std::size_t o = 0; o < outer; ++o) {
-        const T* xr = x + o * channels;
-        const T* dyr = dy + o * channels;
-        T* dxr = dx + o * channels;
+        const S* xr = x + o * channels;
+        const S* dyr = dy + o * channels;
+        S* dxr = dx + o * channels;
         const auto step = [&](std::size_t j, const B& xv, const B& g, const B& w) {
             sum_batch terms[wide_count<T>], s[wide_count<T>], e[wide_count<T>];
             weight_grad_terms(xv, g, terms);
@@ -457,24 +467,24 @@ inline void prelu_backward_columns(const T* x, const T* weight, const T* dy, T* 
         };
         std::size_t j = c0;
         for (; j + W <= c1; j += W)
-            step(j, B::load_unaligned(xr + j), B::load_unaligned(dyr + j), B::load_unaligned(weight + j))
-                .store_unaligned(dxr + j);
+            store_narrowed<false>(step(j, load_widened(xr + j), load_widened(dyr + j), load_widened(weight + j)),
+                                  dxr + j);
         if (j < c1) {
             const std::size_t len = c1 - j;
-            alignas(64) T x_part[W] = {}, dy_part[W] = {}, w_part[W] = {}, dx_part[W];  // zeros add nothing
+            alignas(64) S x_part[W] = {}, dy_part[W] = {}, w_part[W] = {}, dx_part[W];  // zeros add nothing
             std::copy_n(xr + j, len, x_part);
             std::copy_n(dyr + j, len, dy_part);
             std::copy_n(weight + j, len, w_part);
-            step(j, B::load_unaligned(x_part), B::load_unaligned(dy_part), B::load_unaligned(w_part))
-                .store_unaligned(dx_part);
+            store_narrowed<false>(step(j, load_widened(x_part), load_widened(dy_part), load_widened(w_part)),
+                                  dx_part);
             std::copy_n(dx_part, len, dxr + j);
         }
     }
 #else
     for (std::size_t o = 0; o < outer; ++o) {
-        const T* xr = x + o * channels;
-        const T* dyr = dy + o * channels;
-        T* dxr = dx + o * channels;
+        const S* xr = x + o * channels;
+        const S* dyr = dy + o * channels;
+        S* dxr = dx + o * channels;
         for (std::size_t c = c0; c < c1; ++c) {
             const double term = weight_grad_term(static_cast<double>(xr[c]), static_cast<double>(dyr[c]));
             if constexpr (lane_sums<T>::compensated) {
@@ -486,33 +496,36 @@ inline void prelu_backward_columns(const T* x, const T* weight, const T* dy, T* 
             } else {
                 sums[c] += term;
             }
-            dxr[c] = LeakyReLU{static_cast<double>(weight[c])}.backward(xr[c], dyr[c]);
+            dxr[c] = narrow<S>(LeakyReLU{static_cast<double>(weight[c])}.backward(widen(xr[c]), widen(dyr[c])));
         }
     }
 #endif
 }
 
-template <class T>
-inline void prelu_backward(const T* x, const T* weight, std::size_t weight_size, const T* dy, T* dx,
-                           T* dweight, ChannelShape s) {
+// S is the storage type; the sums are those of its compute type T, rounded once to S at the end.
+template <class S>
+inline void prelu_backward(const S* x, const S* weight, std::size_t weight_size, const S* dy, S* dx,
+                           S* dweight, ChannelShape s) {
+    using T = compute_t<S>;
     const std::size_t channels = s.channels;
     const std::size_t total_elements = s.outer * channels * s.inner;
     const int threads = threads_for(total_elements);
     if (weight_size == 1) {
         lane_sums<T> total;
         if (total_elements <= weight_grad_block) {
-            prelu_backward_run(x, dy, dx, total_elements, weight[0], total);
+            prelu_backward_run(x, dy, dx, total_elements, widen(weight[0]), total);
         } else {
             const std::size_t blocks = (total_elements + weight_grad_block - 1) / weight_grad_block;
             std::vector<lane_sums<T>> block_sums(blocks);
             for_each_block(blocks, threads, [&](std::size_t b) {
                 const std::size_t first = b * weight_grad_block;
                 prelu_backward_run(x + first, dy + first, dx + first,
-                                   std::min(weight_grad_block, total_elements - first), weight[0], block_sums[b]);
+                                   std::min(weight_grad_block, total_elements - first), widen(weight[0]),
+                                   block_sums[b]);
             });
             for (const auto& block : block_sums) total.merge(block);
         }
-        dweight[0] = total.value();
+        dweight[0] = total.template value<S>();
     } else if (s.inner == 1) {
         // Channels last: per-channel sums along the row, in double lanes (compensated for double),
         // kept in arrays across the rows. Each batch's terms are taken before its dx is stored, so
@@ -542,9 +555,9 @@ inline void prelu_backward(const T* x, const T* weight, std::size_t weight_size,
             if constexpr (lane_sums<T>::compensated) {
                 channel_sum total;
                 total.add_lane(sums[c], comps[c]);
-                dweight[c] = total.value<T>();
+                dweight[c] = total.value<S>();
             } else {
-                dweight[c] = static_cast<T>(sums[c]);
+                dweight[c] = static_cast<S>(sums[c]);
             }
         }
     } else {

@@ -1,0 +1,172 @@
+// rectify/detail/storage.hpp — element types as stored versus as computed: the loops load a batch
+// of storage elements widened to the compute type and store results narrowed back.
+//
+// float and double are computed as themselves (a plain load and store). bfloat16 and half are
+// computed in float: widened exactly on load, rounded to nearest even once on store. The vector
+// conversions give the same bits as the scalar ones of half.hpp on every path (tests/test_half.cpp
+// runs all 65,536 patterns of each type through both):
+//   bfloat16: integer shifts (a bfloat16 is the upper half of a float) and, narrowing, the integer
+//             add of half.hpp that rounds the discarded half to nearest even;
+//   half:     F16C's vcvtph2ps / vcvtps2ph (round to nearest) where the compiler targets F16C
+//             (-mf16c, -march=haswell and later, x86-64-v3), on AVX-512 its 512-bit forms;
+//             elsewhere (SSE2 baseline, other instruction sets) half.hpp's scalar conversions lane
+//             by lane.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <type_traits>
+
+#include "../half.hpp"
+#include "simd.hpp"
+
+namespace rectify::detail {
+
+// The type an element of storage type S is computed in.
+template <class S>
+using compute_t = std::conditional_t<is_16bit<S>, float, S>;
+
+template <class S>
+inline compute_t<S> widen(S v) {
+    if constexpr (is_16bit<S>) return static_cast<float>(v);
+    else return v;
+}
+template <class S>
+inline S narrow(compute_t<S> v) {
+    if constexpr (is_16bit<S>) return S(v);
+    else return v;
+}
+
+#if RECTIFY_DETAIL_SIMD
+
+// One batch of the compute type per W storage elements, W the compute type's lane count.
+template <class S>
+using storage_batch = batch<compute_t<S>>;
+
+template <class S>
+inline storage_batch<S> load_widened(const S* p) {
+    using B = storage_batch<S>;
+    if constexpr (!is_16bit<S>) {
+        return B::load_unaligned(p);
+    } else {
+#if defined(__AVX512F__)
+        if constexpr (std::is_base_of_v<xsimd::avx512f, arch>) {
+            const __m256i h = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p));
+            if constexpr (std::is_same_v<S, bfloat16>) return B(_mm512_castsi512_ps(_mm512_slli_epi32(_mm512_cvtepu16_epi32(h), 16)));
+            else return B(_mm512_cvtph_ps(h));
+        }
+#endif
+#if defined(__AVX2__)
+        if constexpr (std::is_same_v<S, bfloat16> && std::is_base_of_v<xsimd::avx2, arch> && B::size == 8) {
+            const __m128i h = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+            return B(_mm256_castsi256_ps(_mm256_slli_epi32(_mm256_cvtepu16_epi32(h), 16)));
+        }
+#endif
+#if defined(__F16C__) && defined(__AVX__)
+        if constexpr (std::is_same_v<S, half> && std::is_base_of_v<xsimd::avx, arch> && B::size == 8)
+            return B(_mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p))));
+#endif
+#if defined(__SSE2__)
+        if constexpr (std::is_same_v<S, bfloat16> && std::is_base_of_v<xsimd::sse2, arch> && B::size == 4) {
+            // Interleaving zeros below each 16-bit element puts it in the upper half of a 32-bit lane.
+            const __m128i h = _mm_loadl_epi64(reinterpret_cast<const __m128i*>(p));
+            return B(_mm_castsi128_ps(_mm_unpacklo_epi16(_mm_setzero_si128(), h)));
+        }
+#endif
+#if defined(__F16C__)
+        if constexpr (std::is_same_v<S, half> && std::is_base_of_v<xsimd::sse2, arch> && B::size == 4)
+            return B(_mm_cvtph_ps(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(p))));
+#endif
+        alignas(64) std::array<float, B::size> wide;
+        for (std::size_t k = 0; k < B::size; ++k) wide[k] = static_cast<float>(p[k]);
+        return B::load_aligned(wide.data());
+    }
+}
+
+// bfloat16 rounding on a float batch: each 32-bit lane holds its bfloat16 result in the upper half
+// (half.hpp's bfloat16_bits, lane by lane: + 0x7FFF + the lowest kept bit; a NaN gets the quiet
+// bit). An arithmetic shift right by 16 then gives the 16 bits sign-extended, which the saturating
+// 32-to-16 packs keep unchanged.
+template <class A>
+inline xsimd::batch<std::int32_t, A> bfloat16_lanes(const xsimd::batch<float, A>& v) {
+    using U = xsimd::batch<std::uint32_t, A>;
+    const U b = xsimd::bitwise_cast<U>(v);
+    const U rounded = b + (U(0x7FFFu) + ((b >> 16) & U(1u)));
+    const U quiet = b | U(0x0040'0000u);
+    const auto nan = xsimd::isnan(v);  // unordered compare (xsimd's != is ordered: false for NaN)
+    const auto chosen = xsimd::select(nan, xsimd::bitwise_cast<xsimd::batch<float, A>>(quiet),
+                                      xsimd::bitwise_cast<xsimd::batch<float, A>>(rounded));
+    return xsimd::bitwise_cast<xsimd::batch<std::int32_t, A>>(chosen) >> 16;
+}
+
+// Stores v rounded to S at p; with `streaming`, p is aligned to the stored bytes and the store
+// bypasses the caches where the instruction set has the store for that width (loops.hpp).
+template <bool streaming, class S>
+inline void store_narrowed(const storage_batch<S>& v, S* p) {
+    using B = storage_batch<S>;
+    if constexpr (!is_16bit<S>) {
+        v.store_unaligned(p);
+    } else {
+#if defined(__F16C__) || defined(__AVX512F__)
+        constexpr int nearest = _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC;  // vcvtps2ph's rounding
+#endif
+#if defined(__AVX512F__)
+        if constexpr (std::is_base_of_v<xsimd::avx512f, arch>) {
+            __m256i h;
+            if constexpr (std::is_same_v<S, bfloat16>) {
+#if defined(__AVX512BF16__) && defined(__AVX512DQ__)
+                // vcvtneps2bf16 rounds to nearest even and quiets NaNs as bfloat16_bits does, but
+                // flushes denormal inputs and results to zero: a batch holding a float denormal
+                // (fpclass 0x20, rare in practice) takes the integer path instead.
+                if (_mm512_fpclass_ps_mask(v, 0x20) == 0) h = reinterpret_cast<__m256i>(_mm512_cvtneps_pbh(v));
+                else
+#endif
+                    h = _mm512_cvtepi32_epi16(bfloat16_lanes(v));
+            } else {
+                h = _mm512_cvtps_ph(v, nearest);
+            }
+            if constexpr (streaming) _mm256_stream_si256(reinterpret_cast<__m256i*>(p), h);
+            else _mm256_storeu_si256(reinterpret_cast<__m256i*>(p), h);
+            return;
+        }
+#endif
+#if defined(__AVX2__)
+        if constexpr (std::is_same_v<S, bfloat16> && std::is_base_of_v<xsimd::avx2, arch> && B::size == 8) {
+            const __m256i r = bfloat16_lanes(v);
+            const __m128i h = _mm_packs_epi32(_mm256_castsi256_si128(r), _mm256_extracti128_si256(r, 1));
+            if constexpr (streaming) _mm_stream_si128(reinterpret_cast<__m128i*>(p), h);
+            else _mm_storeu_si128(reinterpret_cast<__m128i*>(p), h);
+            return;
+        }
+#endif
+#if defined(__F16C__) && defined(__AVX__)
+        if constexpr (std::is_same_v<S, half> && std::is_base_of_v<xsimd::avx, arch> && B::size == 8) {
+            const __m128i h = _mm256_cvtps_ph(v, nearest);
+            if constexpr (streaming) _mm_stream_si128(reinterpret_cast<__m128i*>(p), h);
+            else _mm_storeu_si128(reinterpret_cast<__m128i*>(p), h);
+            return;
+        }
+#endif
+#if defined(__SSE2__)
+        if constexpr (std::is_same_v<S, bfloat16> && std::is_base_of_v<xsimd::sse2, arch> && B::size == 4) {
+            const __m128i r = bfloat16_lanes(v);
+            _mm_storel_epi64(reinterpret_cast<__m128i*>(p), _mm_packs_epi32(r, r));
+            return;
+        }
+#endif
+#if defined(__F16C__)
+        if constexpr (std::is_same_v<S, half> && std::is_base_of_v<xsimd::sse2, arch> && B::size == 4) {
+            _mm_storel_epi64(reinterpret_cast<__m128i*>(p), _mm_cvtps_ph(v, nearest));
+            return;
+        }
+#endif
+        alignas(64) std::array<float, B::size> wide;
+        v.store_aligned(wide.data());
+        for (std::size_t k = 0; k < B::size; ++k) p[k] = S(wide[k]);
+    }
+}
+
+#endif  // RECTIFY_DETAIL_SIMD
+
+}  // namespace rectify::detail
