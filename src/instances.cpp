@@ -4,7 +4,7 @@
 #define RECTIFY_DETAIL_DEFINE_INSTANCES
 #include <rectify/rectify.hpp>  // includes detail/instances.hpp, here as explicit instantiations
 
-namespace rectify::detail {
+namespace rectify::detail::inline RECTIFY_DETAIL_ENTRY_NS {
 const char* kernels_arch_name() { return arch_name(); }
 std::size_t kernels_lanes(std::size_t element_size) { return element_size == sizeof(float) ? lanes<float> : lanes<double>; }
-}  // namespace rectify::detail
+}  // namespace rectify::detail::inline RECTIFY_DETAIL_ENTRY_NS

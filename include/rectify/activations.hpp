@@ -31,6 +31,7 @@
 #include <limits>
 #include <type_traits>
 
+#include "detail/arch_namespace.hpp"
 #include "detail/fast_math_guard.hpp"
 
 #if defined(__CUDACC__)
@@ -41,7 +42,8 @@
 
 namespace rectify {
 
-namespace scalar_math {
+// The scalar math is compiled for the file's instruction set: detail/arch_namespace.hpp.
+namespace scalar_math::inline RECTIFY_DETAIL_ARCH_NS {
 
 // The C library's double functions on the host, CUDA's on the device.
 RECTIFY_HOST_DEVICE inline double exp(double x) {
@@ -279,12 +281,12 @@ RECTIFY_HOST_DEVICE constexpr bool evaluated_in_float() {
 // ReLU: y = max(0, x) with PyTorch's comparison. Exact.
 struct ReLU {
     template <class T>
-    RECTIFY_HOST_DEVICE constexpr T operator()(T x) const {
+    RECTIFY_DETAIL_ALWAYS_INLINE RECTIFY_HOST_DEVICE constexpr T operator()(T x) const {
         // x < 0 is false for -0 and NaN: relu(-0) = -0, relu(NaN) = NaN.
         return x < T(0) ? T(0) : x;
     }
     template <class T>
-    RECTIFY_HOST_DEVICE constexpr T backward(T x, T dy) const {
+    RECTIFY_DETAIL_ALWAYS_INLINE RECTIFY_HOST_DEVICE constexpr T backward(T x, T dy) const {
         // A select, not a multiply: dx = +0 for x <= 0 even when dy is NaN or inf.
         // NaN <= 0 is false, so the gradient at NaN is dy (PyTorch's value).
         return x <= T(0) ? T(0) : dy;
@@ -296,13 +298,13 @@ struct LeakyReLU {
     double negative_slope = 0.01;
 
     template <class T>
-    RECTIFY_HOST_DEVICE constexpr T operator()(T x) const {
+    RECTIFY_DETAIL_ALWAYS_INLINE RECTIFY_HOST_DEVICE constexpr T operator()(T x) const {
         // A branch, not max(x, slope*x): they differ for slope > 1 or < 0. NaN > 0 is false, so
         // NaN goes through the multiply and stays NaN; ±0 become (±0)*slope.
         return x > T(0) ? x : x * static_cast<T>(negative_slope);
     }
     template <class T>
-    RECTIFY_HOST_DEVICE constexpr T backward(T x, T dy) const {
+    RECTIFY_DETAIL_ALWAYS_INLINE RECTIFY_HOST_DEVICE constexpr T backward(T x, T dy) const {
         // A product on the negative side: NaN dy gives NaN. The gradient at 0 is slope * dy.
         return x > T(0) ? dy : dy * static_cast<T>(negative_slope);
     }
@@ -314,19 +316,19 @@ struct ELU {
     double alpha = 1.0;
 
     template <class T>
-    RECTIFY_HOST_DEVICE T operator()(T x) const {
+    RECTIFY_DETAIL_ALWAYS_INLINE RECTIFY_HOST_DEVICE T operator()(T x) const {
         if constexpr (scalar_math::evaluated_in_float<T>()) return forward_in<scalar_math::in_float>(x);
         else return forward_in<scalar_math::in_double>(x);
     }
     template <class T>
-    RECTIFY_HOST_DEVICE T backward(T x, T dy) const {
+    RECTIFY_DETAIL_ALWAYS_INLINE RECTIFY_HOST_DEVICE T backward(T x, T dy) const {
         if constexpr (scalar_math::evaluated_in_float<T>()) return backward_in<scalar_math::in_float>(x, dy);
         else return backward_in<scalar_math::in_double>(x, dy);
     }
 
     // The formulas, in the arithmetic A (scalar_math::in_double or in_float).
     template <class A, class T>
-    RECTIFY_HOST_DEVICE T forward_in(T x) const {
+    RECTIFY_DETAIL_ALWAYS_INLINE RECTIFY_HOST_DEVICE T forward_in(T x) const {
         static_assert(std::is_floating_point_v<T>, "rectify::ELU needs a floating-point type");
         using W = typename A::type;
         // NaN > 0 is false: expm1(NaN) = NaN. expm1(-0) = -0, so elu(-0) = -0 (for alpha > 0).
@@ -335,7 +337,7 @@ struct ELU {
                         : static_cast<T>(A::mul(static_cast<W>(static_cast<T>(alpha)), A::expm1(static_cast<W>(x))));
     }
     template <class A, class T>
-    RECTIFY_HOST_DEVICE T backward_in(T x, T dy) const {
+    RECTIFY_DETAIL_ALWAYS_INLINE RECTIFY_HOST_DEVICE T backward_in(T x, T dy) const {
         static_assert(std::is_floating_point_v<T>, "rectify::ELU needs a floating-point type");
         using W = typename A::type;
         // The gradient at 0 is alpha * dy; at NaN it is NaN (exp(NaN)), on every path.
@@ -350,25 +352,25 @@ struct ELU {
 // values left of -88.72 are returned, denormals included (PyTorch flushes them to -0).
 struct SiLU {
     template <class T>
-    RECTIFY_HOST_DEVICE T operator()(T x) const {
+    RECTIFY_DETAIL_ALWAYS_INLINE RECTIFY_HOST_DEVICE T operator()(T x) const {
         if constexpr (scalar_math::evaluated_in_float<T>()) return forward_in<scalar_math::in_float>(x);
         else return forward_in<scalar_math::in_double>(x);
     }
     template <class T>
-    RECTIFY_HOST_DEVICE T backward(T x, T dy) const {
+    RECTIFY_DETAIL_ALWAYS_INLINE RECTIFY_HOST_DEVICE T backward(T x, T dy) const {
         if constexpr (scalar_math::evaluated_in_float<T>()) return backward_in<scalar_math::in_float>(x, dy);
         else return backward_in<scalar_math::in_double>(x, dy);
     }
 
     // The formulas, in the arithmetic A (scalar_math::in_double or in_float).
     template <class A, class T>
-    RECTIFY_HOST_DEVICE T forward_in(T x) const {
+    RECTIFY_DETAIL_ALWAYS_INLINE RECTIFY_HOST_DEVICE T forward_in(T x) const {
         static_assert(std::is_floating_point_v<T>, "rectify::SiLU needs a floating-point type");
         using W = typename A::type;
         return static_cast<T>(A::silu(static_cast<W>(x)));
     }
     template <class A, class T>
-    RECTIFY_HOST_DEVICE T backward_in(T x, T dy) const {
+    RECTIFY_DETAIL_ALWAYS_INLINE RECTIFY_HOST_DEVICE T backward_in(T x, T dy) const {
         static_assert(std::is_floating_point_v<T>, "rectify::SiLU needs a floating-point type");
         using W = typename A::type;
         // dx(+inf) = dy, dx(-inf) = 0 * dy, dx(NaN) = NaN; the gradient at 0 is 0.5 * dy.

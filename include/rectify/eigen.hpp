@@ -65,7 +65,7 @@
 #include <utility>
 #include <vector>
 
-namespace rectify {
+namespace rectify::inline RECTIFY_DETAIL_ARCH_NS {
 
 namespace eigen_detail {
 
@@ -677,7 +677,7 @@ activation_grad_op<Act> grad_op(const Act& act) {
 }
 
 }  // namespace eigen
-}  // namespace rectify
+}  // namespace rectify::inline RECTIFY_DETAIL_ARCH_NS
 
 // Eigen's traits of the functors: a packet form where every packet width Eigen may use maps onto
 // an xsimd batch, and the cost of one coefficient. A functor serves float and double expressions

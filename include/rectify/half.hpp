@@ -16,7 +16,9 @@
 // bits (the upper half of the float), a half NaN its payload with the quiet bit set (as F16C does). There are no arithmetic or comparison
 // operators (compute in float); compare bits with bits() or std::bit_cast.
 //
-// Needs C++20 (std::bit_cast); includes nothing of rectify's.
+// Needs C++20 (std::bit_cast). Like the activation types, bfloat16 and half sit in rectify:: itself
+// with their members forced inline, and their conversions in the arch namespace
+// (detail/arch_namespace.hpp): files built with different -m flags share no copy of them.
 #pragma once
 
 #include <bit>
@@ -24,9 +26,11 @@
 #include <limits>
 #include <type_traits>
 
+#include "detail/arch_namespace.hpp"
+
 namespace rectify {
 
-namespace detail {
+namespace detail::inline RECTIFY_DETAIL_ARCH_NS {
 
 // float -> bfloat16 bits, round to nearest even. bfloat16 is the upper half of a float: adding
 // 0x7FFF plus the lowest kept bit rounds the discarded 16 bits to nearest with ties to the even
@@ -96,23 +100,23 @@ constexpr float round_to_odd_float(double d) {
     return std::bit_cast<float>(b);
 }
 
-}  // namespace detail
+}  // namespace detail::inline RECTIFY_DETAIL_ARCH_NS
 
 // Brain floating point: 1 sign, 8 exponent, 7 mantissa bits; float's range with 8 significant bits.
 class bfloat16 {
 public:
     bfloat16() = default;
-    constexpr explicit bfloat16(float f) : bits_(detail::bfloat16_bits(f)) {}
-    constexpr explicit bfloat16(double d) : bits_(detail::bfloat16_bits(detail::round_to_odd_float(d))) {}
-    constexpr explicit operator float() const { return detail::bfloat16_to_float(bits_); }
-    constexpr explicit operator double() const { return static_cast<double>(static_cast<float>(*this)); }
+    RECTIFY_DETAIL_ALWAYS_INLINE constexpr explicit bfloat16(float f) : bits_(detail::bfloat16_bits(f)) {}
+    RECTIFY_DETAIL_ALWAYS_INLINE constexpr explicit bfloat16(double d) : bits_(detail::bfloat16_bits(detail::round_to_odd_float(d))) {}
+    RECTIFY_DETAIL_ALWAYS_INLINE constexpr explicit operator float() const { return detail::bfloat16_to_float(bits_); }
+    RECTIFY_DETAIL_ALWAYS_INLINE constexpr explicit operator double() const { return static_cast<double>(static_cast<float>(*this)); }
 
-    static constexpr bfloat16 from_bits(std::uint16_t bits) {
+    RECTIFY_DETAIL_ALWAYS_INLINE static constexpr bfloat16 from_bits(std::uint16_t bits) {
         bfloat16 b;
         b.bits_ = bits;
         return b;
     }
-    constexpr std::uint16_t bits() const { return bits_; }
+    RECTIFY_DETAIL_ALWAYS_INLINE constexpr std::uint16_t bits() const { return bits_; }
 
 private:
     std::uint16_t bits_;
@@ -122,17 +126,17 @@ private:
 class half {
 public:
     half() = default;
-    constexpr explicit half(float f) : bits_(detail::half_bits(f)) {}
-    constexpr explicit half(double d) : bits_(detail::half_bits(detail::round_to_odd_float(d))) {}
-    constexpr explicit operator float() const { return detail::half_to_float(bits_); }
-    constexpr explicit operator double() const { return static_cast<double>(static_cast<float>(*this)); }
+    RECTIFY_DETAIL_ALWAYS_INLINE constexpr explicit half(float f) : bits_(detail::half_bits(f)) {}
+    RECTIFY_DETAIL_ALWAYS_INLINE constexpr explicit half(double d) : bits_(detail::half_bits(detail::round_to_odd_float(d))) {}
+    RECTIFY_DETAIL_ALWAYS_INLINE constexpr explicit operator float() const { return detail::half_to_float(bits_); }
+    RECTIFY_DETAIL_ALWAYS_INLINE constexpr explicit operator double() const { return static_cast<double>(static_cast<float>(*this)); }
 
-    static constexpr half from_bits(std::uint16_t bits) {
+    RECTIFY_DETAIL_ALWAYS_INLINE static constexpr half from_bits(std::uint16_t bits) {
         half h;
         h.bits_ = bits;
         return h;
     }
-    constexpr std::uint16_t bits() const { return bits_; }
+    RECTIFY_DETAIL_ALWAYS_INLINE constexpr std::uint16_t bits() const { return bits_; }
 
 private:
     std::uint16_t bits_;

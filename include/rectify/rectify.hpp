@@ -41,7 +41,20 @@
 #define RECTIFY_DETAIL_HEADER_ONLY 0
 #endif
 
-namespace rectify::detail {
+// The namespace of the kernels' entry points (the functions below). Header-only, they are
+// compiled in every file for its instruction set: the arch namespace (detail/arch_namespace.hpp).
+// With rectify::kernels they are the library's, in rectify::detail::compiled; with
+// rectify::dispatch (RECTIFY_DISPATCH) the dispatch library's, in rectify::detail::dispatched, so
+// the two libraries never define the same symbol.
+#if defined(RECTIFY_DISPATCH)
+#define RECTIFY_DETAIL_ENTRY_NS dispatched
+#elif defined(RECTIFY_EXTERN_KERNELS) || defined(RECTIFY_DETAIL_DEFINE_INSTANCES)
+#define RECTIFY_DETAIL_ENTRY_NS compiled
+#else
+#define RECTIFY_DETAIL_ENTRY_NS RECTIFY_DETAIL_ARCH_NS
+#endif
+
+namespace rectify::detail::inline RECTIFY_DETAIL_ENTRY_NS {
 
 // The kernels behind the public functions, defined in detail/checked.hpp. Declared here so that
 // the public functions can call them in both modes.
@@ -62,23 +75,36 @@ void unchecked_backward(const Act& act, const T* x, const T* dy, T* dx, std::siz
 template <class Act, class T>
 void unchecked_backward_from_output(const Act& act, const T* y, const T* dy, T* dx, std::size_t n);
 
+}  // namespace rectify::detail::inline RECTIFY_DETAIL_ENTRY_NS
+
+namespace rectify::detail::inline RECTIFY_DETAIL_ARCH_NS {
+
 // The activation types rectify::kernels holds compiled.
 template <class Act>
 inline constexpr bool compiled_activation = std::is_same_v<Act, ReLU> || std::is_same_v<Act, LeakyReLU> ||
                                             std::is_same_v<Act, ELU> || std::is_same_v<Act, SiLU>;
 
+}  // namespace rectify::detail::inline RECTIFY_DETAIL_ARCH_NS
+
 #if !RECTIFY_DETAIL_HEADER_ONLY
-// Defined in rectify::kernels (src/instances.cpp): its instruction set and vector widths.
+namespace rectify::detail::inline RECTIFY_DETAIL_ENTRY_NS {
+// Defined in rectify::kernels (src/instances.cpp) or rectify::dispatch (src/dispatch/dispatch.cpp):
+// the instruction set of the kernels that run and their vector widths.
 const char* kernels_arch_name();
 std::size_t kernels_lanes(std::size_t element_size);
+}  // namespace rectify::detail::inline RECTIFY_DETAIL_ENTRY_NS
 #endif
-
-}  // namespace rectify::detail
 
 #if RECTIFY_DETAIL_HEADER_ONLY
 #include "detail/checked.hpp"
 #define RECTIFY_DETAIL_CHECK_COMPILED(function, Act) static_assert(true)
 #define RECTIFY_DETAIL_CHECK_16BIT_COMPILED(function, T) static_assert(true)
+#elif defined(RECTIFY_DISPATCH)
+#define RECTIFY_DETAIL_CHECK_COMPILED(function, Act)                                                          \
+    static_assert(::rectify::detail::compiled_activation<Act>,                                                 \
+                  function ": rectify::dispatch holds ReLU, LeakyReLU, ELU and SiLU only; compile the files "  \
+                  "that use another activation type against rectify::rectify")
+#define RECTIFY_DETAIL_CHECK_16BIT_COMPILED(function, T) static_assert(true)  // dispatch has them
 #else
 // The 16-bit kernels are not in rectify::kernels: they would double its size for code few files use.
 #define RECTIFY_DETAIL_CHECK_16BIT_COMPILED(function, T)                                                       \
@@ -91,7 +117,9 @@ std::size_t kernels_lanes(std::size_t element_size);
                   "only; compile the files that use another activation type against rectify::rectify")
 #endif
 
-namespace rectify {
+// The public functions are compiled for the calling file's instruction set, so they too live in
+// the arch namespace (inline: they are called rectify::forward, rectify::silu, ...).
+namespace rectify::inline RECTIFY_DETAIL_ARCH_NS {
 
 #if RECTIFY_DETAIL_HEADER_ONLY
 // Elements of T per vector in the kernels (1 on the scalar path).
@@ -107,7 +135,9 @@ inline const std::size_t simd_width = detail::kernels_lanes(sizeof(T));
 inline const char* simd_arch_name() { return detail::kernels_arch_name(); }
 #endif
 
-namespace detail {
+}  // namespace rectify::inline RECTIFY_DETAIL_ARCH_NS
+
+namespace rectify::detail::inline RECTIFY_DETAIL_ARCH_NS {
 
 template <class T>
 inline constexpr bool is_element = std::is_same_v<T, float> || std::is_same_v<T, double> || is_16bit<T>;
@@ -160,7 +190,9 @@ std::span<element_of<R>> output_span(R&& r) {
     return {std::ranges::data(r), std::ranges::size(r)};
 }
 
-}  // namespace detail
+}  // namespace rectify::detail::inline RECTIFY_DETAIL_ARCH_NS
+
+namespace rectify::inline RECTIFY_DETAIL_ARCH_NS {
 
 // The compile-time checks of the array API. Each names the public function and the argument and
 // says what to pass instead; the call itself is compiled only when they all hold, so a misuse
@@ -380,7 +412,7 @@ void prelu_backward(std::span<const T> x, std::span<const T> weight, std::span<c
     detail::checked_prelu_backward(x, weight, dy, dx, dweight, shape);
 }
 
-}  // namespace rectify
+}  // namespace rectify::inline RECTIFY_DETAIL_ARCH_NS
 
 // With RECTIFY_EXTERN_KERNELS (defined by linking rectify::kernels), the kernels of the four
 // activations and PReLU for float and double come compiled from that library instead of being

@@ -21,7 +21,7 @@
 
 #include "rectify.hpp"
 
-namespace rectify {
+namespace rectify::inline RECTIFY_DETAIL_ARCH_NS {
 
 // True for the activations whose output can determine the gradient (ReLU, LeakyReLU, ELU; for the
 // last two only with a parameter >= 0, checked at run time): generic training code can then
@@ -30,7 +30,9 @@ template <class Act>
 concept has_backward_from_output =
     std::same_as<Act, ReLU> || std::same_as<Act, LeakyReLU> || std::same_as<Act, ELU>;
 
-namespace detail {
+}  // namespace rectify::inline RECTIFY_DETAIL_ARCH_NS
+
+namespace rectify::detail::inline RECTIFY_DETAIL_ARCH_NS {
 
 inline std::string format_parameter(double v) {
     std::ostringstream s;
@@ -105,7 +107,9 @@ inline double kaiming_std(const char* function, double gain_value, std::size_t f
     return gain_value / std::sqrt(static_cast<double>(fan));
 }
 
-}  // namespace detail
+}  // namespace rectify::detail::inline RECTIFY_DETAIL_ARCH_NS
+
+namespace rectify::inline RECTIFY_DETAIL_ARCH_NS {
 
 // ---- backward from the output ------------------------------------------------------------------
 
@@ -219,4 +223,4 @@ double dead_units(X&& pre_activations, std::size_t units, double threshold = 0.0
     return static_cast<double>(dead) / static_cast<double>(units);
 }
 
-}  // namespace rectify
+}  // namespace rectify::inline RECTIFY_DETAIL_ARCH_NS

@@ -1,5 +1,5 @@
 # cmake -DNM=nm -DOBJECT=a.o;b.o -P check_extern.cmake: with RECTIFY_EXTERN_KERNELS the objects
-# reference the library's rectify::detail::(un)checked_* instantiations (U) and define none.
+# reference the library's rectify::detail::compiled::(un)checked_* instantiations (U) and define none.
 cmake_minimum_required(VERSION 3.21)
 set(undefined 0)
 foreach(object IN LISTS OBJECT)
@@ -10,7 +10,7 @@ foreach(object IN LISTS OBJECT)
   # The functions detail/instances.hpp declares extern (checked_backward_from_output, which only
   # checks arguments before calling unchecked_backward_from_output, is not one of them).
   string(REGEX MATCHALL
-    "[^\n]*rectify::detail::(checked_(forward|backward|prelu|prelu_backward)|unchecked_(forward|backward|backward_from_output))<[^\n]*"
+    "[^\n]*rectify::detail::compiled::(checked_(forward|backward|prelu|prelu_backward)|unchecked_(forward|backward|backward_from_output))<[^\n]*"
     lines "${symbols}")
   foreach(line IN LISTS lines)
     if(line MATCHES "^ +U ")

@@ -1,7 +1,9 @@
 # Builds and runs the consumer program against rectify (see CMakeLists.txt next to this file).
 # cmake -DMODE=find_package|add_subdirectory|fetchcontent -DWORK_DIR=... -DRECTIFY_SOURCE_DIR=...
 #       -DRECTIFY_BINARY_DIR=... -DCONSUMER_SOURCE_DIR=... -DCXX_COMPILER=... -DGENERATOR=...
-#       [-Dxsimd_DIR=...] [-DCONFIG=...] -P run_consumer.cmake
+#       [-Dxsimd_DIR=...] [-DCONFIG=...] [-DDISPATCH=ON] -P run_consumer.cmake
+# With DISPATCH=ON the consumer also builds app_dispatch (dispatch_main.cpp) against
+# rectify::dispatch, with its default flags, and runs it.
 cmake_minimum_required(VERSION 3.21)
 
 function(run)
@@ -19,7 +21,7 @@ endif()
 file(REMOVE_RECURSE "${WORK_DIR}")
 
 set(configure_args -G "${GENERATOR}" -DCMAKE_CXX_COMPILER=${CXX_COMPILER}
-                   -DCMAKE_BUILD_TYPE=${CONFIG})
+                   -DCMAKE_BUILD_TYPE=${CONFIG} -DDISPATCH=${DISPATCH})
 if(xsimd_DIR)
   list(APPEND configure_args -Dxsimd_DIR=${xsimd_DIR})
 endif()
@@ -43,6 +45,11 @@ run(${CMAKE_COMMAND} -S "${CONSUMER_SOURCE_DIR}/${MODE}" -B "${WORK_DIR}/build" 
 run(${CMAKE_COMMAND} --build "${WORK_DIR}/build" --config ${CONFIG})
 find_program(app NAMES app PATHS "${WORK_DIR}/build" "${WORK_DIR}/build/${CONFIG}" NO_DEFAULT_PATH REQUIRED)
 run("${app}")
+if(DISPATCH)
+  find_program(app_dispatch NAMES app_dispatch PATHS "${WORK_DIR}/build" "${WORK_DIR}/build/${CONFIG}"
+               NO_DEFAULT_PATH REQUIRED)
+  run("${app_dispatch}")
+endif()
 
 if(MODE STREQUAL "fetchcontent")
   # The consumer's own install must not install rectify (RECTIFY_INSTALL is off in a subproject)...

@@ -13,7 +13,7 @@
 
 #if RECTIFY_DETAIL_SIMD
 
-namespace rectify::detail {
+namespace rectify::detail::inline RECTIFY_DETAIL_ARCH_NS {
 
 template <class Act, class T>
 struct batch_math;  // no definition: an activation without batch math does not compile

@@ -17,7 +17,7 @@
 #include "prelu.hpp"
 #include "simd.hpp"
 
-namespace rectify::detail {
+namespace rectify::detail::inline RECTIFY_DETAIL_ENTRY_NS {
 
 template <class Act, class T>
 void checked_forward(const char* function, const Act& act, std::span<const T> x, std::span<T> y) {
@@ -80,4 +80,4 @@ void unchecked_backward_from_output(const Act& act, const T* y, const T* dy, T* 
     backward_from_output_n(act, y, dy, dx, n);
 }
 
-}  // namespace rectify::detail
+}  // namespace rectify::detail::inline RECTIFY_DETAIL_ENTRY_NS

@@ -13,7 +13,7 @@
 
 #include "../activations.hpp"
 
-namespace rectify::detail {
+namespace rectify::detail::inline RECTIFY_DETAIL_ARCH_NS {
 
 [[noreturn]] inline void fail(const char* function, const std::string& what) {
     throw std::invalid_argument(std::string(function) + ": " + what);

@@ -25,7 +25,7 @@
 #include "loops.hpp"
 #include "simd.hpp"
 
-namespace rectify::detail {
+namespace rectify::detail::inline RECTIFY_DETAIL_ARCH_NS {
 
 template <class Act, class T>
 struct from_output_math;  // no definition: an activation whose output does not determine dx

@@ -10,14 +10,25 @@
 
 #if defined(__GNUC__) || defined(__clang__)
 #define RECTIFY_DETAIL_NOINLINE __attribute__((noinline))
+#elif defined(_MSC_VER)
+#define RECTIFY_DETAIL_NOINLINE __declspec(noinline)
+#else
+#define RECTIFY_DETAIL_NOINLINE
+#endif
+
+// Also what keeps the activation types' member functions (in rectify::, not in the arch namespace:
+// arch_namespace.hpp) from being emitted as one copy shared by files built with different flags,
+// at -O0 too.
+#if defined(__CUDACC__)
+#define RECTIFY_DETAIL_ALWAYS_INLINE __forceinline__
+#define RECTIFY_DETAIL_INLINE_LAMBDA
+#elif defined(__GNUC__) || defined(__clang__)
 #define RECTIFY_DETAIL_ALWAYS_INLINE inline __attribute__((always_inline))
 #define RECTIFY_DETAIL_INLINE_LAMBDA __attribute__((always_inline))
 #elif defined(_MSC_VER)
-#define RECTIFY_DETAIL_NOINLINE __declspec(noinline)
 #define RECTIFY_DETAIL_ALWAYS_INLINE __forceinline
 #define RECTIFY_DETAIL_INLINE_LAMBDA
 #else
-#define RECTIFY_DETAIL_NOINLINE
 #define RECTIFY_DETAIL_ALWAYS_INLINE inline
 #define RECTIFY_DETAIL_INLINE_LAMBDA
 #endif

@@ -14,43 +14,52 @@
 #include <span>
 
 #include "../activations.hpp"
+#include "../half.hpp"
+
+// The element types the compiled libraries hold, as one list: X(float) X(double). The
+// instantiations below and rectify::dispatch's per-arch tables (src/dispatch/) are generated from
+// it, so a new element type is added here once.
+#define RECTIFY_DETAIL_FOR_EACH_ELEMENT(X) X(float) X(double)
+// rectify::dispatch holds the 16-bit storage types too (rectify::kernels does not: they would double
+// its size for code few files use).
+#define RECTIFY_DETAIL_FOR_EACH_DISPATCH_ELEMENT(X) RECTIFY_DETAIL_FOR_EACH_ELEMENT(X) X(::rectify::bfloat16) X(::rectify::half)
+
+// PREFIX is `template` (an explicit instantiation definition) or `extern template`.
+#define RECTIFY_DETAIL_ACTIVATION_INSTANCES(PREFIX, Act, T)                                                \
+    PREFIX void checked_forward<Act, T>(const char*, const Act&, std::span<const T>, std::span<T>);        \
+    PREFIX void checked_backward<Act, T>(const char*, const Act&, std::span<const T>, std::span<const T>,  \
+                                         std::span<T>);                                                     \
+    PREFIX void unchecked_forward<Act, T>(const Act&, const T*, T*, std::size_t);                          \
+    PREFIX void unchecked_backward<Act, T>(const Act&, const T*, const T*, T*, std::size_t)
+
+#define RECTIFY_DETAIL_TYPE_INSTANCES(PREFIX, T)                                                           \
+    RECTIFY_DETAIL_ACTIVATION_INSTANCES(PREFIX, ::rectify::ReLU, T);                                       \
+    RECTIFY_DETAIL_ACTIVATION_INSTANCES(PREFIX, ::rectify::LeakyReLU, T);                                  \
+    RECTIFY_DETAIL_ACTIVATION_INSTANCES(PREFIX, ::rectify::ELU, T);                                        \
+    RECTIFY_DETAIL_ACTIVATION_INSTANCES(PREFIX, ::rectify::SiLU, T);                                       \
+    PREFIX void checked_prelu<T>(std::span<const T>, std::span<const T>, std::span<T>, ChannelShape);      \
+    PREFIX void checked_prelu_backward<T>(std::span<const T>, std::span<const T>, std::span<const T>,      \
+                                          std::span<T>, std::span<T>, ChannelShape);                       \
+    PREFIX void unchecked_backward_from_output<::rectify::ReLU, T>(const ::rectify::ReLU&, const T*,       \
+                                                                   const T*, T*, std::size_t);             \
+    PREFIX void unchecked_backward_from_output<::rectify::LeakyReLU, T>(const ::rectify::LeakyReLU&,       \
+                                                                        const T*, const T*, T*,            \
+                                                                        std::size_t);                      \
+    PREFIX void unchecked_backward_from_output<::rectify::ELU, T>(const ::rectify::ELU&, const T*,         \
+                                                                  const T*, T*, std::size_t);
 
 #if defined(RECTIFY_DETAIL_DEFINE_INSTANCES)
-#define RECTIFY_DETAIL_INSTANCE template
+#define RECTIFY_DETAIL_INSTANCE(T) RECTIFY_DETAIL_TYPE_INSTANCES(template, T)
 #else
-#define RECTIFY_DETAIL_INSTANCE extern template
+#define RECTIFY_DETAIL_INSTANCE(T) RECTIFY_DETAIL_TYPE_INSTANCES(extern template, T)
 #endif
 
-#define RECTIFY_DETAIL_ACTIVATION_INSTANCES(Act, T)                                                        \
-    RECTIFY_DETAIL_INSTANCE void checked_forward<Act, T>(const char*, const Act&, std::span<const T>,       \
-                                                         std::span<T>);                                     \
-    RECTIFY_DETAIL_INSTANCE void checked_backward<Act, T>(const char*, const Act&, std::span<const T>,      \
-                                                          std::span<const T>, std::span<T>);                \
-    RECTIFY_DETAIL_INSTANCE void unchecked_forward<Act, T>(const Act&, const T*, T*, std::size_t);          \
-    RECTIFY_DETAIL_INSTANCE void unchecked_backward<Act, T>(const Act&, const T*, const T*, T*, std::size_t)
+namespace rectify::detail::inline RECTIFY_DETAIL_ENTRY_NS {
+#if defined(RECTIFY_DISPATCH)
+RECTIFY_DETAIL_FOR_EACH_DISPATCH_ELEMENT(RECTIFY_DETAIL_INSTANCE)
+#else
+RECTIFY_DETAIL_FOR_EACH_ELEMENT(RECTIFY_DETAIL_INSTANCE)
+#endif
+}  // namespace rectify::detail::inline RECTIFY_DETAIL_ENTRY_NS
 
-#define RECTIFY_DETAIL_TYPE_INSTANCES(T)                                                                   \
-    RECTIFY_DETAIL_ACTIVATION_INSTANCES(::rectify::ReLU, T);                                               \
-    RECTIFY_DETAIL_ACTIVATION_INSTANCES(::rectify::LeakyReLU, T);                                          \
-    RECTIFY_DETAIL_ACTIVATION_INSTANCES(::rectify::ELU, T);                                                \
-    RECTIFY_DETAIL_ACTIVATION_INSTANCES(::rectify::SiLU, T);                                               \
-    RECTIFY_DETAIL_INSTANCE void checked_prelu<T>(std::span<const T>, std::span<const T>, std::span<T>,    \
-                                                  ChannelShape);                                           \
-    RECTIFY_DETAIL_INSTANCE void checked_prelu_backward<T>(std::span<const T>, std::span<const T>,         \
-                                                           std::span<const T>, std::span<T>, std::span<T>, \
-                                                           ChannelShape);                                  \
-    RECTIFY_DETAIL_INSTANCE void unchecked_backward_from_output<::rectify::ReLU, T>(                       \
-        const ::rectify::ReLU&, const T*, const T*, T*, std::size_t);                                      \
-    RECTIFY_DETAIL_INSTANCE void unchecked_backward_from_output<::rectify::LeakyReLU, T>(                  \
-        const ::rectify::LeakyReLU&, const T*, const T*, T*, std::size_t);                                 \
-    RECTIFY_DETAIL_INSTANCE void unchecked_backward_from_output<::rectify::ELU, T>(                        \
-        const ::rectify::ELU&, const T*, const T*, T*, std::size_t)
-
-namespace rectify::detail {
-RECTIFY_DETAIL_TYPE_INSTANCES(float);
-RECTIFY_DETAIL_TYPE_INSTANCES(double);
-}  // namespace rectify::detail
-
-#undef RECTIFY_DETAIL_TYPE_INSTANCES
-#undef RECTIFY_DETAIL_ACTIVATION_INSTANCES
 #undef RECTIFY_DETAIL_INSTANCE

@@ -10,7 +10,7 @@
 #include "activation_batch.hpp"
 #include "loops.hpp"
 
-namespace rectify::detail {
+namespace rectify::detail::inline RECTIFY_DETAIL_ARCH_NS {
 
 // S is the storage type; the math runs in C = compute_t<S> (float for bfloat16 and half).
 template <class Act, class S>

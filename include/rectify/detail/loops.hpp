@@ -25,7 +25,7 @@
 #include "simd.hpp"
 #include "storage.hpp"
 
-namespace rectify::detail {
+namespace rectify::detail::inline RECTIFY_DETAIL_ARCH_NS {
 
 #if RECTIFY_DETAIL_SIMD
 // Streaming (non-temporal) stores write whole lines without reading them first: for an output far

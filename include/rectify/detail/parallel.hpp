@@ -16,13 +16,14 @@
 
 #include <cstddef>
 
+#include "arch_namespace.hpp"
 #include "inlining.hpp"
 
 #if defined(_OPENMP)
 #include <omp.h>
 #endif
 
-namespace rectify::detail {
+namespace rectify::detail::inline RECTIFY_DETAIL_ARCH_NS {
 
 // Below this many elements a call runs on one thread: starting the team costs more than a second
 // thread saves (measured by bench/threads_crossover.cpp on the 2-core development machine; see the

@@ -36,7 +36,7 @@
 #include "parallel.hpp"
 #include "storage.hpp"
 
-namespace rectify::detail {
+namespace rectify::detail::inline RECTIFY_DETAIL_ARCH_NS {
 
 // Neumaier's compensated sum: `comp` collects the rounding error of every addition, whatever the
 // magnitudes' order. V is a scalar or a batch (lane-wise sums).

@@ -10,6 +10,7 @@
 #include <cstddef>
 #include <type_traits>
 
+#include "arch_namespace.hpp"
 #include "inlining.hpp"
 
 #if !defined(RECTIFY_NO_SIMD)
@@ -33,7 +34,7 @@
 #define RECTIFY_DETAIL_SIMD 0
 #endif
 
-namespace rectify::detail {
+namespace rectify::detail::inline RECTIFY_DETAIL_ARCH_NS {
 
 #if RECTIFY_DETAIL_SIMD
 using arch = xsimd::default_arch;

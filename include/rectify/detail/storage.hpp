@@ -21,7 +21,7 @@
 #include "../half.hpp"
 #include "simd.hpp"
 
-namespace rectify::detail {
+namespace rectify::detail::inline RECTIFY_DETAIL_ARCH_NS {
 
 // The type an element of storage type S is computed in.
 template <class S>
@@ -169,4 +169,4 @@ inline void store_narrowed(const storage_batch<S>& v, S* p) {
 
 #endif  // RECTIFY_DETAIL_SIMD
 
-}  // namespace rectify::detail
+}  // namespace rectify::detail::inline RECTIFY_DETAIL_ARCH_NS

@@ -27,7 +27,7 @@
 
 #include <cstdint>
 
-namespace rectify::detail {
+namespace rectify::detail::inline RECTIFY_DETAIL_ARCH_NS {
 
 template <class T>
 struct exp_constants;

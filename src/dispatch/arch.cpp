@@ -1,0 +1,46 @@
+// src/dispatch/arch.cpp — rectify's kernels compiled for one instruction set, as a table of entry
+// points (table.hpp). Compiled once per arch of rectify::dispatch (src/dispatch/CMakeLists.txt),
+// header-only, with that arch's flags: the kernels are exactly those of a header-only file built
+// with the same flags. RECTIFY_DISPATCH_TABLE names the table, the object's only global symbol.
+#include <rectify/rectify.hpp>
+
+#include "table.hpp"
+
+// The entry points, instantiated here (the table below takes their addresses in a constant
+// expression, which alone does not make GCC emit them).
+#define RECTIFY_DETAIL_DISPATCH_INSTANCE(T) RECTIFY_DETAIL_TYPE_INSTANCES(template, T)
+namespace rectify::detail::inline RECTIFY_DETAIL_ARCH_NS {
+RECTIFY_DETAIL_FOR_EACH_DISPATCH_ELEMENT(RECTIFY_DETAIL_DISPATCH_INSTANCE)
+}  // namespace rectify::detail::inline RECTIFY_DETAIL_ARCH_NS
+#undef RECTIFY_DETAIL_DISPATCH_INSTANCE
+
+namespace {
+
+using namespace rectify::detail::dispatch_table;
+namespace d = rectify::detail;
+
+template <class Act, class T>
+constexpr activation_entries<Act, T> activation() {
+    activation_entries<Act, T> e{&d::checked_forward<Act, T>, &d::checked_backward<Act, T>,
+                                 &d::unchecked_forward<Act, T>, &d::unchecked_backward<Act, T>, nullptr};
+    if constexpr (!std::is_same_v<Act, rectify::SiLU>)
+        e.unchecked_backward_from_output = &d::unchecked_backward_from_output<Act, T>;
+    return e;
+}
+
+template <class T>
+constexpr element_entries<T> element() {
+    return {rectify::simd_width<d::compute_t<T>>,  // 16-bit types: float lanes
+            activation<rectify::ReLU, T>(),
+            activation<rectify::LeakyReLU, T>(),
+            activation<rectify::ELU, T>(),
+            activation<rectify::SiLU, T>(),
+            &d::checked_prelu<T>,
+            &d::checked_prelu_backward<T>};
+}
+
+}  // namespace
+
+#define RECTIFY_DETAIL_DISPATCH_ELEMENT(T) element<T>(),
+extern "C" __attribute__((visibility("default"))) constinit const table RECTIFY_DISPATCH_TABLE{
+    xsimd::default_arch::name(), {RECTIFY_DETAIL_FOR_EACH_DISPATCH_ELEMENT(RECTIFY_DETAIL_DISPATCH_ELEMENT) nullptr}};

@@ -1,0 +1,65 @@
+// src/dispatch/table.hpp — what each per-arch object of rectify::dispatch hands to dispatch.cpp:
+// the addresses of the entry points of detail/instances.hpp, compiled for one instruction set.
+// Private to the library (not installed).
+//
+// The table is built from RECTIFY_DETAIL_FOR_EACH_DISPATCH_ELEMENT (detail/instances.hpp): the list the
+// rectify::kernels instantiations come from and the 16-bit types, so a new element type is added there once; a new
+// activation type gets a member in element_entries and a line in entries_for.
+#pragma once
+
+#include <cstddef>
+#include <span>
+#include <tuple>
+#include <type_traits>
+
+#include <rectify/activations.hpp>
+#include <rectify/detail/instances.hpp>
+
+namespace rectify::detail::dispatch_table {
+
+template <class Act, class T>
+struct activation_entries {
+    void (*checked_forward)(const char*, const Act&, std::span<const T>, std::span<T>);
+    void (*checked_backward)(const char*, const Act&, std::span<const T>, std::span<const T>, std::span<T>);
+    void (*unchecked_forward)(const Act&, const T*, T*, std::size_t);
+    void (*unchecked_backward)(const Act&, const T*, const T*, T*, std::size_t);
+    void (*unchecked_backward_from_output)(const Act&, const T*, const T*, T*, std::size_t);  // null for SiLU
+};
+
+template <class T>
+struct element_entries {
+    std::size_t lanes;
+    activation_entries<ReLU, T> relu;
+    activation_entries<LeakyReLU, T> leaky_relu;
+    activation_entries<ELU, T> elu;
+    activation_entries<SiLU, T> silu;
+    void (*checked_prelu)(std::span<const T>, std::span<const T>, std::span<T>, ChannelShape);
+    void (*checked_prelu_backward)(std::span<const T>, std::span<const T>, std::span<const T>, std::span<T>,
+                                   std::span<T>, ChannelShape);
+};
+
+template <class Act, class T>
+constexpr const activation_entries<Act, T>& entries_for(const element_entries<T>& e) {
+    if constexpr (std::is_same_v<Act, ReLU>) return e.relu;
+    else if constexpr (std::is_same_v<Act, LeakyReLU>) return e.leaky_relu;
+    else if constexpr (std::is_same_v<Act, ELU>) return e.elu;
+    else return e.silu;
+}
+
+#define RECTIFY_DETAIL_DISPATCH_ENTRIES(T) element_entries<T>,
+struct table {
+    const char* name;  // what simd_arch_name() answers: xsimd's name of the arch
+    // One element_entries per element type, then a placeholder that ends the list.
+    std::tuple<RECTIFY_DETAIL_FOR_EACH_DISPATCH_ELEMENT(RECTIFY_DETAIL_DISPATCH_ENTRIES) std::nullptr_t> elements;
+};
+#undef RECTIFY_DETAIL_DISPATCH_ENTRIES
+
+}  // namespace rectify::detail::dispatch_table
+
+// The per-arch objects' only external symbols (src/dispatch/CMakeLists.txt keeps them global and
+// makes everything else local).
+extern "C" {
+extern const rectify::detail::dispatch_table::table rectify_dispatch_table_sse2;
+extern const rectify::detail::dispatch_table::table rectify_dispatch_table_avx2;
+extern const rectify::detail::dispatch_table::table rectify_dispatch_table_avx512;
+}
