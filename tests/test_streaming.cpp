@@ -1,7 +1,7 @@
 // Outputs large enough for the kernels' streaming stores (detail/loops.hpp, streaming_bytes) give
 // the same bits as the same kernels on small pieces, which take the ordinary path: at every
 // output alignment (the unaligned head goes through the padded path), forward and backward,
-// float and double, and in place (which never streams).
+// float, double, bfloat16 and half, and in place (which never streams).
 #include <rectify/rectify.hpp>
 
 #include <catch2/catch.hpp>
@@ -9,16 +9,19 @@
 #include <cstdint>
 #include <cstring>
 #include <random>
+#include <type_traits>
 #include <vector>
 
 namespace {
 
 template <class T>
 std::vector<T> uniform(std::size_t n, std::uint64_t seed) {
+    // bfloat16 and half: float values rounded.
+    using F = std::conditional_t<std::is_same_v<T, rectify::bfloat16> || std::is_same_v<T, rectify::half>, float, T>;
     std::mt19937_64 engine(seed);
-    std::uniform_real_distribution<T> distribution(T(-6), T(6));
+    std::uniform_real_distribution<F> distribution(F(-6), F(6));
     std::vector<T> v(n);
-    for (auto& e : v) e = distribution(engine);
+    for (auto& e : v) e = T(distribution(engine));
     return v;
 }
 
@@ -57,6 +60,12 @@ void check_streaming() {
             rectify::forward(rectify::ReLU{}, x.data() + i, o, k);
         });
         CHECK(std::memcmp(y, expected_relu.data(), n * sizeof(T)) == 0);
+
+        rectify::backward(rectify::ReLU{}, x.data(), dy.data(), y, n);
+        const auto expected_relu_dx = in_pieces<T>(n, [&](std::size_t i, std::size_t k, T* o) {
+            rectify::backward(rectify::ReLU{}, x.data() + i, dy.data() + i, o, k);
+        });
+        CHECK(std::memcmp(y, expected_relu_dx.data(), n * sizeof(T)) == 0);
     }
 
     // In place: the same values.
@@ -73,4 +82,8 @@ void check_streaming() {
 TEST_CASE("outputs above the streaming size: same bits as small pieces, any alignment, in place", "[kernels][streaming]") {
     SECTION("float") { check_streaming<float>(); }
     SECTION("double") { check_streaming<double>(); }
+    // ReLU on 16-bit arrays runs on the 16-bit patterns (integer streaming stores), the others
+    // store rounded float results.
+    SECTION("bfloat16") { check_streaming<rectify::bfloat16>(); }
+    SECTION("half") { check_streaming<rectify::half>(); }
 }

@@ -8,7 +8,11 @@
 // A new activation adds its specialization here; the loops pick it up unchanged.
 #pragma once
 
+#include <cstdint>
+#include <limits>
+
 #include "../activations.hpp"
+#include "../half.hpp"
 #include "vector_math.hpp"
 
 #if RECTIFY_DETAIL_SIMD
@@ -37,6 +41,53 @@ struct batch_math<ReLU, T> {
     RECTIFY_DETAIL_ALWAYS_INLINE xsimd::batch<T, A> backward(const xsimd::batch<T, A>& x, const xsimd::batch<T, A>& dy) const {
         using B = xsimd::batch<T, A>;
         return xsimd::select(x <= B(T(0)), B(T(0)), dy);  // NaN x: dy
+    }
+};
+
+// ReLU on bfloat16 or half needs no arithmetic: its result is x or +0 (forward), dy or +0
+// (backward). So it runs on the 16-bit patterns as int16 lanes, twice as many per batch as float
+// lanes and with no widening and rounding, and gives the bits the float math gives on the widened
+// values rounded once: every value unchanged, a NaN with its quiet bit set (as the rounding sets
+// it). As signed 16-bit integers the patterns come in this order: -0 (INT16_MIN); the negative
+// values, -denorm_min (INT16_MIN + 1) to -inf (negative_infinity); the negative NaNs (up to -1);
+// +0 (0); the positive values up to +inf; the positive NaNs.
+template <class Act, class S>
+struct bits_math;  // defined where an activation's result is always one of its inputs or zero
+template <class Act, class S>
+inline constexpr bool has_bits_math = false;
+template <class S>
+inline constexpr bool has_bits_math<ReLU, S> = is_16bit<S>;
+
+template <class S>
+struct bits_math<ReLU, S> {
+    using I = std::int16_t;
+    static constexpr I infinity_bits = static_cast<I>(std::numeric_limits<S>::infinity().bits());
+    static constexpr I negative_infinity = static_cast<I>(0x8000u | std::numeric_limits<S>::infinity().bits());
+    static constexpr I quiet_bit = static_cast<I>(std::numeric_limits<S>::quiet_NaN().bits() & ~std::numeric_limits<S>::infinity().bits());
+
+    explicit bits_math(const ReLU&) {}
+
+    template <class A>
+    RECTIFY_DETAIL_ALWAYS_INLINE xsimd::batch<I, A> forward(const xsimd::batch<I, A>& x) const {
+        using B = xsimd::batch<I, A>;
+        // x < 0: below -0 and not a NaN; -0 and NaN pass (NaN quieted).
+        const auto negative = (x > B(std::numeric_limits<I>::min())) & (x <= B(negative_infinity));
+        return xsimd::select(negative, B(I(0)), quieted(x));
+    }
+    template <class A>
+    RECTIFY_DETAIL_ALWAYS_INLINE xsimd::batch<I, A> backward(const xsimd::batch<I, A>& x, const xsimd::batch<I, A>& dy) const {
+        using B = xsimd::batch<I, A>;
+        // x <= 0: +0, or -0 through -inf; a NaN x is not, and gives dy.
+        const auto non_positive = (x == B(I(0))) | (x <= B(negative_infinity));
+        return xsimd::select(non_positive, B(I(0)), quieted(dy));
+    }
+
+private:
+    template <class A>
+    RECTIFY_DETAIL_ALWAYS_INLINE static xsimd::batch<I, A> quieted(const xsimd::batch<I, A>& v) {
+        using B = xsimd::batch<I, A>;
+        const auto nan = (v & B(I(0x7FFF))) > B(infinity_bits);
+        return xsimd::select(nan, v | B(quiet_bit), v);
     }
 };
 

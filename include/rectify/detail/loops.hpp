@@ -42,21 +42,24 @@ inline void store_streaming(const xsimd::batch<T, A>& v, T* p) {
 #if defined(__AVX512F__)
     if constexpr (std::is_base_of_v<xsimd::avx512f, A>) {
         if constexpr (std::is_same_v<T, float>) _mm512_stream_ps(p, v);
-        else _mm512_stream_pd(p, v);
+        else if constexpr (std::is_same_v<T, double>) _mm512_stream_pd(p, v);
+        else _mm512_stream_si512(reinterpret_cast<__m512i*>(p), v);  // the integer lanes of bits_math
         return;
     }
 #endif
 #if defined(__AVX__)
     if constexpr (std::is_base_of_v<xsimd::avx, A>) {
         if constexpr (std::is_same_v<T, float>) _mm256_stream_ps(p, v);
-        else _mm256_stream_pd(p, v);
+        else if constexpr (std::is_same_v<T, double>) _mm256_stream_pd(p, v);
+        else _mm256_stream_si256(reinterpret_cast<__m256i*>(p), v);
         return;
     }
 #endif
 #if defined(__SSE2__)
     if constexpr (std::is_base_of_v<xsimd::sse2, A>) {
         if constexpr (std::is_same_v<T, float>) _mm_stream_ps(p, v);
-        else _mm_stream_pd(p, v);
+        else if constexpr (std::is_same_v<T, double>) _mm_stream_pd(p, v);
+        else _mm_stream_si128(reinterpret_cast<__m128i*>(p), v);
         return;
     }
 #endif
