@@ -64,6 +64,9 @@ if(MODE STREQUAL "fetchcontent")
   # ...unless it asks for it.
   file(REMOVE_RECURSE "${prefix}")
   run(${CMAKE_COMMAND} -DRECTIFY_INSTALL=ON "${WORK_DIR}/build")
+  # Built again first, as a user must before installing: with RECTIFY_INSTALL on, rectify::dispatch
+  # (built otherwise only when something links it) becomes part of the build and of the install.
+  run(${CMAKE_COMMAND} --build "${WORK_DIR}/build" --config ${CONFIG})
   run(${CMAKE_COMMAND} --install "${WORK_DIR}/build" --config ${CONFIG} --prefix "${prefix}")
   foreach(file include/rectify/rectify.hpp share/cmake/rectify/rectifyConfig.cmake)
     if(NOT EXISTS "${prefix}/${file}")
