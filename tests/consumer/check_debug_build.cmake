@@ -7,14 +7,7 @@
 #   2. configured with -DRECTIFY_KERNELS_OPTIMIZE_DEBUG=OFF: instances.cpp has no -O2 either.
 cmake_minimum_required(VERSION 3.21)
 
-function(run)
-  string(REPLACE ";" " " shown "${ARGV}")
-  message(STATUS "run: ${shown}")
-  execute_process(COMMAND ${ARGV} RESULT_VARIABLE status)
-  if(NOT status EQUAL 0)
-    message(FATAL_ERROR "failed (${status}): ${shown}")
-  endif()
-endfunction()
+include(${CMAKE_CURRENT_LIST_DIR}/run_step.cmake)
 
 # The compile command of the file whose path ends in `suffix`, from compile_commands.json.
 function(command_of build_dir suffix out)

@@ -6,14 +6,7 @@
 # rectify::dispatch, with its default flags, and runs it.
 cmake_minimum_required(VERSION 3.21)
 
-function(run)
-  string(REPLACE ";" " " shown "${ARGV}")
-  message(STATUS "run: ${shown}")
-  execute_process(COMMAND ${ARGV} RESULT_VARIABLE status)
-  if(NOT status EQUAL 0)
-    message(FATAL_ERROR "failed (${status}): ${shown}")
-  endif()
-endfunction()
+include(${CMAKE_CURRENT_LIST_DIR}/run_step.cmake)
 
 if(NOT CONFIG)
   set(CONFIG Release)
