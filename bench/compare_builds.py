@@ -40,3 +40,12 @@ if "dispatch" in builds and "avx512" in builds:
     print("dispatch over the header-only build with the same kernels (avx512 flags):")
     for k in kernels:
         print("  %-20s %.3f" % (k, statistics.median(speeds[(k, "dispatch")]) / statistics.median(speeds[(k, "avx512")])))
+    # The fixed cost of a call: relu on 16 elements is little else. The difference between dispatch
+    # and the header-only build with its kernels, in ns per call, over the time of a call on 4K.
+    if ("relu_forward/16", "dispatch") in speeds and ("relu_forward/4096", "avx512") in speeds:
+        per_call = {b: 16 / statistics.median(speeds[("relu_forward/16", b)]) for b in ("dispatch", "avx512")}
+        call_4k = 4096 / statistics.median(speeds[("relu_forward/4096", "avx512")])
+        extra = per_call["dispatch"] - per_call["avx512"]
+        print("per-call cost of dispatch: relu on 16 floats %.2f ns (header-only %.2f ns): %+.2f ns a call, "
+              "%.1f %% of a header-only relu call on 4K floats (%.1f ns)" %
+              (per_call["dispatch"], per_call["avx512"], extra, 100 * extra / call_4k, call_4k))

@@ -58,11 +58,6 @@ namespace rectify::detail::inline RECTIFY_DETAIL_ENTRY_NS {
 
 // The kernels behind the public functions, defined in detail/checked.hpp. Declared here so that
 // the public functions can call them in both modes.
-template <class Act, class T>
-void checked_forward(const char* function, const Act& act, std::span<const T> x, std::span<T> y);
-template <class Act, class T>
-void checked_backward(const char* function, const Act& act, std::span<const T> x, std::span<const T> dy,
-                      std::span<T> dx);
 template <class T>
 void checked_prelu(std::span<const T> xs, std::span<const T> ws, std::span<T> ys, ChannelShape shape);
 template <class T>
@@ -78,6 +73,26 @@ void unchecked_backward_from_output(const Act& act, const T* y, const T* dy, T* 
 }  // namespace rectify::detail::inline RECTIFY_DETAIL_ENTRY_NS
 
 namespace rectify::detail::inline RECTIFY_DETAIL_ARCH_NS {
+
+// The array forms: the argument checks, inline in the calling file in every mode (with rectify::kernels
+// and rectify::dispatch too, so that a call into a library costs one call of its unchecked kernel and
+// nothing more), then the kernel.
+template <class Act, class T>
+void checked_forward(const char* function, const Act& act, std::span<const T> x, std::span<T> y) {
+    require_same_size(function, "x", x.size(), "y", y.size());
+    require_in_place_or_disjoint(function, "y", y, "x", x);
+    unchecked_forward(act, x.data(), y.data(), x.size());
+}
+
+template <class Act, class T>
+void checked_backward(const char* function, const Act& act, std::span<const T> x, std::span<const T> dy,
+                      std::span<T> dx) {
+    require_same_size(function, "x", x.size(), "dy", dy.size());
+    require_same_size(function, "x", x.size(), "dx", dx.size());
+    require_in_place_or_disjoint(function, "dx", dx, "x", x);
+    require_in_place_or_disjoint(function, "dx", dx, "dy", dy);
+    unchecked_backward(act, x.data(), dy.data(), dx.data(), x.size());
+}
 
 // The activation types rectify::kernels holds compiled.
 template <class Act>

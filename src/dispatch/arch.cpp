@@ -21,8 +21,7 @@ namespace d = rectify::detail;
 
 template <class Act, class T>
 constexpr activation_entries<Act, T> activation() {
-    activation_entries<Act, T> e{&d::checked_forward<Act, T>, &d::checked_backward<Act, T>,
-                                 &d::unchecked_forward<Act, T>, &d::unchecked_backward<Act, T>, nullptr};
+    activation_entries<Act, T> e{&d::unchecked_forward<Act, T>, &d::unchecked_backward<Act, T>, nullptr};
     if constexpr (!std::is_same_v<Act, rectify::SiLU>)
         e.unchecked_backward_from_output = &d::unchecked_backward_from_output<Act, T>;
     return e;

@@ -113,15 +113,6 @@ namespace rectify::detail::inline dispatched {
 
 namespace dt = dispatch_table;
 
-template <class Act, class T>
-void checked_forward(const char* function, const Act& act, std::span<const T> x, std::span<T> y) {
-    dt::entries_for<Act>(dt::elements<T>()).checked_forward(function, act, x, y);
-}
-template <class Act, class T>
-void checked_backward(const char* function, const Act& act, std::span<const T> x, std::span<const T> dy,
-                      std::span<T> dx) {
-    dt::entries_for<Act>(dt::elements<T>()).checked_backward(function, act, x, dy, dx);
-}
 template <class T>
 void checked_prelu(std::span<const T> xs, std::span<const T> ws, std::span<T> ys, ChannelShape shape) {
     dt::elements<T>().checked_prelu(xs, ws, ys, shape);

@@ -19,8 +19,6 @@ namespace rectify::detail::dispatch_table {
 
 template <class Act, class T>
 struct activation_entries {
-    void (*checked_forward)(const char*, const Act&, std::span<const T>, std::span<T>);
-    void (*checked_backward)(const char*, const Act&, std::span<const T>, std::span<const T>, std::span<T>);
     void (*unchecked_forward)(const Act&, const T*, T*, std::size_t);
     void (*unchecked_backward)(const Act&, const T*, const T*, T*, std::size_t);
     void (*unchecked_backward_from_output)(const Act&, const T*, const T*, T*, std::size_t);  // null for SiLU

@@ -7,8 +7,9 @@ foreach(object IN LISTS OBJECT)
   if(NOT status EQUAL 0)
     message(FATAL_ERROR "${NM} failed on ${object}")
   endif()
-  # The functions detail/instances.hpp declares extern (checked_backward_from_output, which only
-  # checks arguments before calling unchecked_backward_from_output, is not one of them).
+  # The functions detail/instances.hpp declares extern (checked_forward, checked_backward and
+  # checked_backward_from_output, which only check arguments before calling the unchecked kernel,
+  # are inline in the calling file and not among them).
   string(REGEX MATCHALL
     "[^\n]*rectify::detail::compiled::(checked_(forward|backward|prelu|prelu_backward)|unchecked_(forward|backward|backward_from_output))<[^\n]*"
     lines "${symbols}")

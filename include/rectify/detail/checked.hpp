@@ -1,5 +1,6 @@
-// rectify/detail/checked.hpp — the definitions behind rectify.hpp's public functions: the argument
-// checks at run time, then the kernels.
+// rectify/detail/checked.hpp — the definitions behind rectify.hpp's public functions: the kernels'
+// entry points (the array forms' argument checks are in rectify.hpp) and PReLU's, which check their
+// arguments here.
 //
 // Header-only builds (the default) include this from rectify.hpp, and every file instantiates what
 // it calls. With RECTIFY_EXTERN_KERNELS only src/instances.cpp (the rectify::kernels library) and
@@ -18,24 +19,6 @@
 #include "simd.hpp"
 
 namespace rectify::detail::inline RECTIFY_DETAIL_ENTRY_NS {
-
-template <class Act, class T>
-void checked_forward(const char* function, const Act& act, std::span<const T> x, std::span<T> y) {
-    require_same_size(function, "x", x.size(), "y", y.size());
-    require_in_place_or_disjoint(function, "y", y, "x", x);
-    forward_n(act, x.data(), y.data(), x.size());
-}
-
-template <class Act, class T>
-void checked_backward(const char* function, const Act& act, std::span<const T> x, std::span<const T> dy,
-                      std::span<T> dx) {
-    require_same_size(function, "x", x.size(), "dy", dy.size());
-    require_same_size(function, "x", x.size(), "dx", dx.size());
-    require_in_place_or_disjoint(function, "dx", dx, "x", x);
-    require_in_place_or_disjoint(function, "dx", dx, "dy", dy);
-    backward_n(act, x.data(), dy.data(), dx.data(), x.size());
-}
-
 
 template <class T>
 void checked_prelu(std::span<const T> xs, std::span<const T> ws, std::span<T> ys, ChannelShape shape) {

@@ -26,9 +26,6 @@
 
 // PREFIX is `template` (an explicit instantiation definition) or `extern template`.
 #define RECTIFY_DETAIL_ACTIVATION_INSTANCES(PREFIX, Act, T)                                                \
-    PREFIX void checked_forward<Act, T>(const char*, const Act&, std::span<const T>, std::span<T>);        \
-    PREFIX void checked_backward<Act, T>(const char*, const Act&, std::span<const T>, std::span<const T>,  \
-                                         std::span<T>);                                                     \
     PREFIX void unchecked_forward<Act, T>(const Act&, const T*, T*, std::size_t);                          \
     PREFIX void unchecked_backward<Act, T>(const Act&, const T*, const T*, T*, std::size_t)
 
