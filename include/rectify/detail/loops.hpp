@@ -27,7 +27,6 @@
 
 namespace rectify::detail::inline RECTIFY_DETAIL_ARCH_NS {
 
-#if RECTIFY_DETAIL_SIMD
 // Streaming (non-temporal) stores write whole lines without reading them first: for an output far
 // larger than the caches that saves a third of a forward kernel's traffic (a plain store reads the
 // line it writes). Where the output fits the caches they would only evict data the caller is about
@@ -35,6 +34,32 @@ namespace rectify::detail::inline RECTIFY_DETAIL_ARCH_NS {
 // 1M-element ones, 4 MiB of float, stay in the last-level cache), and only out of place. The
 // threshold is a size, not a measurement of the machine's caches.
 inline constexpr std::size_t streaming_bytes = std::size_t(32) << 20;
+
+// The loads of a large call (the streaming case: out of the caches) are prefetched this many bytes
+// ahead, one cache line at a time. Without it the core computed and then waited for memory in turn:
+// on the AVX-512 Xeon at 16M floats, ELU backward ran at 1.50 el/ns and SiLU backward at 1.36,
+// against 1.87 and 1.79 with it (2 KiB and 8 KiB ahead measured no better).
+inline constexpr std::size_t cache_line = 64;
+inline constexpr std::size_t prefetch_distance = 4096;
+
+#if RECTIFY_DETAIL_SIMD
+
+// Prefetches the line `offset` bytes after p. The address is computed as an integer: it may lie past
+// the array's end, where a prefetch never faults but pointer arithmetic would be undefined.
+RECTIFY_DETAIL_ALWAYS_INLINE void prefetch_for_read(const void* p, std::size_t offset) {
+#if defined(__GNUC__) || defined(__clang__)
+    __builtin_prefetch(reinterpret_cast<const void*>(reinterpret_cast<std::uintptr_t>(p) + offset), 0, 3);
+#else
+    (void)p;
+    (void)offset;
+#endif
+}
+
+// Prefetches the lines of the `bytes` bytes that start prefetch_distance bytes after p.
+template <std::size_t bytes>
+RECTIFY_DETAIL_ALWAYS_INLINE void prefetch_ahead(const void* p) {
+    for (std::size_t k = 0; k < bytes; k += cache_line) prefetch_for_read(p, prefetch_distance + k);
+}
 
 // Stores v at p, which is aligned to the batch, bypassing the caches where the arch can.
 template <class T, class A>
@@ -66,10 +91,19 @@ inline void store_streaming(const xsimd::batch<T, A>& v, T* p) {
     v.store_aligned(p);
 }
 
-inline void streaming_stores_done() {
-#if defined(__SSE2__)
-    _mm_sfence();  // order the streaming stores before anything the caller writes next
-#endif
+
+// Stores one batch of results at p (narrowed to S); with `streaming`, p is aligned to the stored
+// bytes and the store bypasses the caches.
+template <bool streaming, class S>
+RECTIFY_DETAIL_ALWAYS_INLINE void store_batch(const storage_batch<S>& v, S* p) {
+    if constexpr (streaming && !is_16bit<S>) store_streaming(v, p);
+    else store_narrowed<streaming>(v, p);
+}
+
+// Whether p is aligned for store_batch<true>.
+template <class S>
+inline bool stream_aligned(const S* p) {
+    return reinterpret_cast<std::uintptr_t>(p) % (storage_batch<S>::size * sizeof(S)) == 0;
 }
 
 // out[i] for i in [first, first + count), count < one batch: the inputs copied into zero-padded
@@ -95,11 +129,9 @@ template <bool streaming, class S, class Op, class... In>
 inline std::size_t transform_body(std::size_t i, std::size_t n, S* out, const Op& op, const In*... in) {
     using B = storage_batch<S>;
     constexpr std::size_t W = B::size;
-    const auto store = [](const B& v, S* p) {
-        if constexpr (streaming && !is_16bit<S>) store_streaming(v, p);
-        else store_narrowed<streaming>(v, p);
-    };
+    const auto store = [](const B& v, S* p) { store_batch<streaming>(v, p); };
     for (; i + 4 * W <= n; i += 4 * W) {
+        if constexpr (streaming) (prefetch_ahead<4 * W * sizeof(S)>(in + i), ...);
         const B r0 = op(load_widened(in + i)...);
         const B r1 = op(load_widened(in + i + W)...);
         const B r2 = op(load_widened(in + i + 2 * W)...);
@@ -114,8 +146,31 @@ inline std::size_t transform_body(std::size_t i, std::size_t n, S* out, const Op
 }
 #endif
 
+// Whether a call writing n elements to out from `in` takes the streaming stores (and prefetches):
+// large and out of place. Without SIMD, never.
+template <class T, class... In>
+inline bool streams(std::size_t n, const T* out, const In*... in) {
+#if RECTIFY_DETAIL_SIMD
+    return n * sizeof(T) >= streaming_bytes && ((static_cast<const void*>(in) != out) && ...);
+#else
+    (void)n;
+    (void)out;
+    ((void)in, ...);
+    return false;
+#endif
+}
+
+// After the streaming stores of a thread's piece: orders them before anything it writes next.
+inline void streaming_stores_done() {
+#if RECTIFY_DETAIL_SIMD && defined(__SSE2__)
+    _mm_sfence();
+#endif
+}
+
 // out[i] for i in [0, n) on the calling thread; `streaming` says whether the stores may bypass the
-// caches (decided once for the whole call, so every piece of a threaded call stores alike).
+// caches (decided once for the whole call, so every piece of a threaded call stores alike). The
+// caller ends its piece with streaming_stores_done(): one fence after all its runs (a fence after
+// each 64-element PReLU row cost 90 % of the speed at 16M).
 template <class T, class Op, class... In>
 inline void transform_serial(std::size_t n, T* out, bool streaming, const Op op, const In*... in) {
 #if RECTIFY_DETAIL_SIMD
@@ -128,7 +183,6 @@ inline void transform_serial(std::size_t n, T* out, bool streaming, const Op op,
         const std::size_t head = std::min(n, (W - address / sizeof(T) % W) % W);
         if (head) transform_partial(0, head, out, op, in...);
         i = transform_body<true>(head, n, out, op, in...);
-        streaming_stores_done();
     } else {
         i = transform_body<false>(0, n, out, op, in...);
     }
@@ -144,13 +198,10 @@ inline void transform_serial(std::size_t n, T* out, bool streaming, const Op op,
 // is the same for any thread count.
 template <class T, class Op, class... In>
 inline void transform(std::size_t n, T* out, const Op op, const In*... in) {
-#if RECTIFY_DETAIL_SIMD
-    const bool streaming = n * sizeof(T) >= streaming_bytes && ((static_cast<const void*>(in) != out) && ...);
-#else
-    const bool streaming = false;
-#endif
+    const bool streaming = streams(n, out, in...);
     for_each_piece(n, 1024, threads_for(n), [&](std::size_t first, std::size_t count) {
         transform_serial(count, out + first, streaming, op, (in + first)...);
+        if (streaming) streaming_stores_done();
     });
 }
 

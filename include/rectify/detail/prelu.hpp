@@ -216,7 +216,10 @@ RECTIFY_DETAIL_ALWAYS_INLINE void weight_grad_terms(const batch<T>& xv, const ba
 // runs are short (64 elements in the benchmark's NCHW 4K case), and out of line each call stored
 // the sums to memory and loaded them back, which cost as much as the run itself.
 // S is the storage type, T = compute_t<S> the type of the math (storage.hpp).
-template <class S, class T = compute_t<S>>
+// `large` (arrays larger than the caches): the loads are prefetched ahead and, where dx is aligned
+// to the batch, dx takes streaming stores (loops.hpp); the caller then ends its piece with
+// streaming_stores_done().
+template <bool large, class S, class T = compute_t<S>>
 RECTIFY_DETAIL_ALWAYS_INLINE void prelu_backward_run(const S* x, const S* dy, S* dx, std::size_t n, T slope,
                                                      lane_sums<T>& sums) {
     lane_sums<T> acc = sums;
@@ -225,14 +228,20 @@ RECTIFY_DETAIL_ALWAYS_INLINE void prelu_backward_run(const S* x, const S* dy, S*
     constexpr std::size_t W = B::size;
     constexpr std::size_t per_step = 4 / wide_count<T>;  // batches whose terms fill the four parts
     const B s(slope);
+    const bool streaming = large && stream_aligned(dx) && dx != x && dx != dy;  // in place: the line is cached
     std::size_t i = 0;
     for (; i + per_step * W <= n; i += per_step * W) {
+        if constexpr (large) {
+            prefetch_ahead<per_step * W * sizeof(S)>(x + i);
+            prefetch_ahead<per_step * W * sizeof(S)>(dy + i);
+        }
         sum_batch terms[4];
         for (std::size_t k = 0; k < per_step; ++k) {
             const B xv = load_widened(x + i + k * W);
             const B g = load_widened(dy + i + k * W);
             weight_grad_terms(xv, g, terms + k * wide_count<T>);
-            store_narrowed<false>(leaky_backward(xv, g, s), dx + i + k * W);
+            if (large && streaming) store_batch<true>(leaky_backward(xv, g, s), dx + i + k * W);
+            else store_batch<false>(leaky_backward(xv, g, s), dx + i + k * W);
         }
         for (std::size_t k = 0; k < 4; ++k) lane_sums<T>::add_to(acc.parts[k], terms[k]);
     }
@@ -263,34 +272,57 @@ RECTIFY_DETAIL_ALWAYS_INLINE void prelu_backward_run(const S* x, const S* dy, S*
 // The pieces the threads take (parallel.hpp), each a function of its own rather than a lambda: with
 // OpenMP enabled, a lambda's captures cost the serial loops a fifth of their speed.
 
+// PReLU forward's pieces store like one elementwise call over the whole array: streaming (loops.hpp)
+// when the array is large, out of place, and its runs or rows are long enough to be mostly whole
+// cache lines (each row or run is its own short transform, whose ends take plain stores).
+inline constexpr std::size_t streaming_min_run_bytes = 4 * cache_line;
+template <class S>
+inline bool prelu_streams(const S* x, const S* y, const ChannelShape& s) {
+    const std::size_t run = s.inner == 1 ? s.channels : s.inner;
+    return run * sizeof(S) >= streaming_min_run_bytes && streams(s.outer * s.channels * s.inner, y, x);
+}
+
 // Channels last, rows [o0, o1): one transform per row, the weights loaded like a second input.
 template <class S>
 inline void prelu_forward_rows(const S* x, const S* weight, S* y, std::size_t channels, std::size_t o0,
-                               std::size_t o1) {
+                               std::size_t o1, bool streaming) {
     using T = compute_t<S>;
     for (std::size_t o = o0; o < o1; ++o) {
 #if RECTIFY_DETAIL_SIMD
-        transform(channels, y + o * channels, [](const batch<T>& xv, const batch<T>& w) RECTIFY_DETAIL_INLINE_LAMBDA {
+        transform_serial(channels, y + o * channels, streaming, [](const batch<T>& xv, const batch<T>& w) RECTIFY_DETAIL_INLINE_LAMBDA {
             return leaky_forward(xv, w);
         }, x + o * channels, weight);
 #else
-        transform(channels, y + o * channels, [](T xv, T w) {
+        transform_serial(channels, y + o * channels, streaming, [](T xv, T w) {
             return LeakyReLU{static_cast<double>(w)}(xv);
         }, x + o * channels, weight);
 #endif
     }
+    if (streaming) streaming_stores_done();
 }
 
-// Channels first, runs [r0, r1) (run r: outer index r / channels, channel r % channels).
+// Channels first, runs [r0, r1) (run r: outer index r / channels, channel r % channels), each on
+// the calling thread.
 template <class S>
 inline void prelu_forward_runs(const S* x, const S* weight, S* y, std::size_t channels, std::size_t inner,
-                               std::size_t r0, std::size_t r1) {
+                               std::size_t r0, std::size_t r1, bool streaming) {
+    using T = compute_t<S>;
     std::size_t c = r0 % channels;  // one division per piece
     for (std::size_t r = r0; r < r1; ++r) {
         const std::size_t offset = r * inner;
-        forward_n(LeakyReLU{static_cast<double>(weight[c])}, x + offset, y + offset, inner);
+        const T slope = widen(weight[c]);
+#if RECTIFY_DETAIL_SIMD
+        transform_serial(inner, y + offset, streaming, [slope](const batch<T>& xv) RECTIFY_DETAIL_INLINE_LAMBDA {
+            return leaky_forward(xv, batch<T>(slope));
+        }, x + offset);
+#else
+        transform_serial(inner, y + offset, streaming, [act = LeakyReLU{static_cast<double>(slope)}](T xv) {
+            return act(xv);
+        }, x + offset);
+#endif
         if (++c == channels) c = 0;
     }
+    if (streaming) streaming_stores_done();
 }
 
 template <class S>
@@ -299,33 +331,40 @@ inline void prelu_forward(const S* x, const S* weight, std::size_t weight_size, 
     const int threads = threads_for(s.outer * channels * s.inner);
     if (weight_size == 1) {
         forward_n(LeakyReLU{static_cast<double>(weight[0])}, x, y, s.outer * channels * s.inner);
-    } else if (s.inner == 1) {
+        return;
+    }
+    const bool streaming = prelu_streams(x, y, s);
+    if (s.inner == 1) {
         for_each_piece(s.outer, 1, threads, [&](std::size_t first, std::size_t rows) {
-            prelu_forward_rows(x, weight, y, channels, first, first + rows);
+            prelu_forward_rows(x, weight, y, channels, first, first + rows, streaming);
+        });
+    } else if (s.outer * channels >= static_cast<std::size_t>(threads)) {
+        for_each_piece(s.outer * channels, 1, threads, [&](std::size_t first, std::size_t count) {
+            prelu_forward_runs(x, weight, y, channels, s.inner, first, first + count, streaming);
         });
     } else {
-        // With fewer runs than threads, each run's own transform takes the threads instead.
-        const std::size_t runs = s.outer * channels;
-        const int run_threads = runs >= static_cast<std::size_t>(threads) ? threads : 1;
-        for_each_piece(runs, 1, run_threads, [&](std::size_t first, std::size_t count) {
-            prelu_forward_runs(x, weight, y, channels, s.inner, first, first + count);
-        });
+        // Fewer runs than threads: each run's own transform takes the threads instead.
+        for (std::size_t r = 0; r < s.outer * channels; ++r) {
+            const std::size_t offset = r * s.inner;
+            forward_n(LeakyReLU{static_cast<double>(weight[r % channels])}, x + offset, y + offset, s.inner);
+        }
     }
 }
 
 // Channels first, channels [c0, c1): each channel's runs (one per outer index) feed the same sums,
 // folded once into dweight[c].
-template <class S>
+template <bool large, class S>
 inline void prelu_backward_channels(const S* x, const S* weight, const S* dy, S* dx, S* dweight, ChannelShape s,
                                     std::size_t c0, std::size_t c1) {
     for (std::size_t c = c0; c < c1; ++c) {
         lane_sums<compute_t<S>> total;
         for (std::size_t o = 0; o < s.outer; ++o) {
             const std::size_t offset = (o * s.channels + c) * s.inner;
-            prelu_backward_run(x + offset, dy + offset, dx + offset, s.inner, widen(weight[c]), total);
+            prelu_backward_run<large>(x + offset, dy + offset, dx + offset, s.inner, widen(weight[c]), total);
         }
         dweight[c] = total.template value<S>();
     }
+    if (large) streaming_stores_done();
 }
 
 // A shared weight's run is summed in blocks of this many elements (above it), each with sums of its
@@ -361,7 +400,7 @@ RECTIFY_DETAIL_ALWAYS_INLINE void add_column_terms(sum_batch* s, sum_batch* e, c
 // below adds them, so the sums do not depend on which loop ran. (Through memory, every row's sums
 // were stored and loaded back, and the loop ran at half the speed of the memory traffic; tiles of a
 // wider row, one after the other, read the rows with gaps and ran slower still.)
-template <std::size_t K, bool Rest, class S>
+template <bool large, std::size_t K, bool Rest, class S>
 inline void prelu_backward_row_tile(const S* x, const S* weight, const S* dy, S* dx, std::size_t outer,
                                     std::size_t channels, double* sums, double* comps, std::size_t c0,
                                     std::size_t rest) {
@@ -381,15 +420,23 @@ inline void prelu_backward_row_tile(const S* x, const S* weight, const S* dy, S*
     alignas(64) S w_part[W] = {};
     std::copy_n(weight + c0 + K * W, rest, w_part);
     const B w_rest = load_widened(w_part);
+    // Every row's batches aligned where the first one is.
+    const bool streaming = large && channels % W == 0 && stream_aligned(dx + c0) && dx != x && dx != dy;
     for (std::size_t o = 0; o < outer; ++o) {
         const std::size_t row = o * channels + c0;
+        if constexpr (large) {
+            prefetch_ahead<K * W * sizeof(S)>(x + row);
+            prefetch_ahead<K * W * sizeof(S)>(dy + row);
+        }
         for (std::size_t k = 0; k < K; ++k) {
             const B xv = load_widened(x + row + k * W);
             const B g = load_widened(dy + row + k * W);
             sum_batch terms[H];
             weight_grad_terms(xv, g, terms);
             add_column_terms<T>(s + k * H, e + k * H, terms);
-            store_narrowed<false>(leaky_backward(xv, g, load_widened(weight + c0 + k * W)), dx + row + k * W);
+            const B r = leaky_backward(xv, g, load_widened(weight + c0 + k * W));
+            if (large && streaming) store_batch<true>(r, dx + row + k * W);
+            else store_batch<false>(r, dx + row + k * W);
         }
         if constexpr (Rest) {
             const std::size_t at = row + K * W;
@@ -417,22 +464,22 @@ inline void prelu_backward_row_tile(const S* x, const S* weight, const S* dy, S*
 inline constexpr std::size_t row_tile_batches = sizeof(batch<float>) == 64 ? 8 : 4;
 
 // prelu_backward_row_tile for K = batches, chosen at run time (batches <= Max).
-template <std::size_t Max, class S>
+template <bool large, std::size_t Max, class S>
 inline void prelu_backward_row_tile_of(std::size_t batches, const S* x, const S* weight, const S* dy, S* dx,
                                        std::size_t outer, std::size_t channels, double* sums, double* comps,
                                        std::size_t c0, std::size_t rest) {
     if (batches == Max) {
-        if (rest) prelu_backward_row_tile<Max, true>(x, weight, dy, dx, outer, channels, sums, comps, c0, rest);
-        else prelu_backward_row_tile<Max, false>(x, weight, dy, dx, outer, channels, sums, comps, c0, rest);
+        if (rest) prelu_backward_row_tile<large, Max, true>(x, weight, dy, dx, outer, channels, sums, comps, c0, rest);
+        else prelu_backward_row_tile<large, Max, false>(x, weight, dy, dx, outer, channels, sums, comps, c0, rest);
     } else if constexpr (Max > 0)
-        prelu_backward_row_tile_of<Max - 1>(batches, x, weight, dy, dx, outer, channels, sums, comps, c0, rest);
+        prelu_backward_row_tile_of<large, Max - 1>(batches, x, weight, dy, dx, outer, channels, sums, comps, c0, rest);
 }
 #endif
 
 // Channels last, channels [c0, c1) of every row: dx, and each channel's terms added to sums[c]
 // (comps[c] for double) in row order. The threads take ranges of whole batches of channels, so every
 // channel's sum is the same whatever the thread count.
-template <class S>
+template <bool large, class S>
 inline void prelu_backward_columns(const S* x, const S* weight, const S* dy, S* dx, std::size_t outer,
                                    std::size_t channels, double* sums, double* comps, std::size_t c0,
                                    std::size_t c1) {
@@ -442,8 +489,9 @@ inline void prelu_backward_columns(const S* x, const S* weight, const S* dy, S* 
     constexpr std::size_t W = B::size;
     const std::size_t batches = (c1 - c0) / W;
     if (batches <= row_tile_batches) {
-        prelu_backward_row_tile_of<row_tile_batches>(batches, x, weight, dy, dx, outer, channels, sums, comps, c0,
+        prelu_backward_row_tile_of<large, row_tile_batches>(batches, x, weight, dy, dx, outer, channels, sums, comps, c0,
                                                      c1 - c0 - batches * W);
+        if (large) streaming_stores_done();
         return;
     }
     // Wider rows: row by row, the sums in memory.
@@ -510,18 +558,21 @@ inline void prelu_backward(const S* x, const S* weight, std::size_t weight_size,
     const std::size_t channels = s.channels;
     const std::size_t total_elements = s.outer * channels * s.inner;
     const int threads = threads_for(total_elements);
+    const bool large = total_elements * sizeof(S) >= streaming_bytes;  // prefetched, as loops.hpp does
     if (weight_size == 1) {
         lane_sums<T> total;
         if (total_elements <= weight_grad_block) {
-            prelu_backward_run(x, dy, dx, total_elements, widen(weight[0]), total);
+            prelu_backward_run<false>(x, dy, dx, total_elements, widen(weight[0]), total);
         } else {
             const std::size_t blocks = (total_elements + weight_grad_block - 1) / weight_grad_block;
             std::vector<lane_sums<T>> block_sums(blocks);
             for_each_block(blocks, threads, [&](std::size_t b) {
                 const std::size_t first = b * weight_grad_block;
-                prelu_backward_run(x + first, dy + first, dx + first,
-                                   std::min(weight_grad_block, total_elements - first), widen(weight[0]),
-                                   block_sums[b]);
+                const std::size_t count = std::min(weight_grad_block, total_elements - first);
+                if (large) {
+                    prelu_backward_run<true>(x + first, dy + first, dx + first, count, widen(weight[0]), block_sums[b]);
+                    streaming_stores_done();
+                } else prelu_backward_run<false>(x + first, dy + first, dx + first, count, widen(weight[0]), block_sums[b]);
             });
             for (const auto& block : block_sums) total.merge(block);
         }
@@ -549,7 +600,8 @@ inline void prelu_backward(const S* x, const S* weight, std::size_t weight_size,
         // Pieces of at least column_piece channels: narrower ones (a 64-channel row split in two, say)
         // measured slower on two threads than on one.
         for_each_piece(channels, column_piece, threads, [&](std::size_t c0, std::size_t count) {
-            prelu_backward_columns(x, weight, dy, dx, s.outer, channels, sums, comps, c0, c0 + count);
+            if (large) prelu_backward_columns<true>(x, weight, dy, dx, s.outer, channels, sums, comps, c0, c0 + count);
+            else prelu_backward_columns<false>(x, weight, dy, dx, s.outer, channels, sums, comps, c0, c0 + count);
         });
         for (std::size_t c = 0; c < channels; ++c) {
             if constexpr (lane_sums<T>::compensated) {
@@ -563,7 +615,8 @@ inline void prelu_backward(const S* x, const S* weight, std::size_t weight_size,
     } else {
         // Channels first: the threads take ranges of channels.
         for_each_piece(channels, 1, threads, [&](std::size_t c0, std::size_t count) {
-            prelu_backward_channels(x, weight, dy, dx, dweight, s, c0, c0 + count);
+            if (large) prelu_backward_channels<true>(x, weight, dy, dx, dweight, s, c0, c0 + count);
+            else prelu_backward_channels<false>(x, weight, dy, dx, dweight, s, c0, c0 + count);
         });
     }
 }
