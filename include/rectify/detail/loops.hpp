@@ -91,7 +91,6 @@ inline void store_streaming(const xsimd::batch<T, A>& v, T* p) {
     v.store_aligned(p);
 }
 
-
 // Stores one batch of results at p (narrowed to S); with `streaming`, p is aligned to the stored
 // bytes and the store bypasses the caches.
 template <bool streaming, class S>

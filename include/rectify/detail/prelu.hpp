@@ -240,7 +240,7 @@ RECTIFY_DETAIL_ALWAYS_INLINE void prelu_backward_run(const S* x, const S* dy, S*
             const B xv = load_widened(x + i + k * W);
             const B g = load_widened(dy + i + k * W);
             weight_grad_terms(xv, g, terms + k * wide_count<T>);
-            if (large && streaming) store_batch<true>(leaky_backward(xv, g, s), dx + i + k * W);
+            if (streaming) store_batch<true>(leaky_backward(xv, g, s), dx + i + k * W);
             else store_batch<false>(leaky_backward(xv, g, s), dx + i + k * W);
         }
         for (std::size_t k = 0; k < 4; ++k) lane_sums<T>::add_to(acc.parts[k], terms[k]);
@@ -435,7 +435,7 @@ inline void prelu_backward_row_tile(const S* x, const S* weight, const S* dy, S*
             weight_grad_terms(xv, g, terms);
             add_column_terms<T>(s + k * H, e + k * H, terms);
             const B r = leaky_backward(xv, g, load_widened(weight + c0 + k * W));
-            if (large && streaming) store_batch<true>(r, dx + row + k * W);
+            if (streaming) store_batch<true>(r, dx + row + k * W);
             else store_batch<false>(r, dx + row + k * W);
         }
         if constexpr (Rest) {
