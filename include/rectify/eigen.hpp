@@ -54,6 +54,7 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
@@ -82,6 +83,30 @@ concept dense = decltype(derives_from_dense(static_cast<std::remove_cvref_t<E>*>
 template <class E>
 using scalar_of = typename std::remove_cvref_t<E>::Scalar;
 
+// The element type the kernels see for an Eigen scalar: Eigen::bfloat16 and Eigen::half are
+// rectify::bfloat16 and rectify::half (the same 16 bits; half.hpp lets either view the other's
+// memory), float and double themselves.
+template <class T>
+struct storage_of_scalar {
+    using type = T;
+};
+template <>
+struct storage_of_scalar<Eigen::bfloat16> {
+    using type = rectify::bfloat16;
+};
+template <>
+struct storage_of_scalar<Eigen::half> {
+    using type = rectify::half;
+};
+template <class T>
+using storage_t = typename storage_of_scalar<std::remove_cv_t<T>>::type;
+template <class T>
+inline constexpr bool is_eigen_16bit = !std::is_same_v<storage_t<T>, std::remove_cv_t<T>>;
+
+// The kernels' element type of an Eigen object.
+template <class E>
+using element_of = storage_t<scalar_of<E>>;
+
 template <class E>
 inline constexpr bool has_storage = (std::remove_cvref_t<E>::Flags & Eigen::DirectAccessBit) != 0;
 
@@ -90,7 +115,8 @@ inline constexpr bool is_writable = has_storage<E> && (std::remove_cvref_t<E>::F
 
 template <class E>
 constexpr void static_require_element() {
-    static_assert(rectify::detail::is_element<scalar_of<E>>, "rectify: Eigen objects must hold float or double");
+    static_assert(rectify::detail::is_element<element_of<E>>,
+                  "rectify: Eigen objects must hold float, double, Eigen::bfloat16 or Eigen::half");
 }
 
 template <class E>
@@ -134,11 +160,14 @@ struct grid {
     Index size() const { return rows * cols; }
 };
 
+// T is the kernels' element type (element_of<E>, const for an input): Eigen's 16-bit scalars are
+// viewed as rectify's.
 template <class T, class E>
 grid<T> grid_of(E&& e) {
     using D = std::remove_cvref_t<E>;
-    if constexpr (D::IsRowMajor) return {e.data(), e.rows(), e.cols(), e.outerStride(), e.innerStride()};
-    else return {e.data(), e.rows(), e.cols(), e.innerStride(), e.outerStride()};
+    T* data = reinterpret_cast<T*>(e.data());
+    if constexpr (D::IsRowMajor) return {data, e.rows(), e.cols(), e.outerStride(), e.innerStride()};
+    else return {data, e.rows(), e.cols(), e.innerStride(), e.outerStride()};
 }
 
 // One piece, column by column / row by row (vectors are both).
@@ -252,10 +281,11 @@ void run_materialized(const Kernel& kernel, const grid<T>& out, const Stored&...
 template <class Kernel, class Out, class... In>
 void elementwise(const char* function, const Kernel& kernel, const char* out_name, Out&& out,
                  std::pair<const char*, const In&>... in) {
-    using T = scalar_of<Out>;
+    using T = element_of<Out>;
     static_require_output<Out>();
     (static_require_element<In>(), ...);
-    static_assert((std::is_same_v<scalar_of<In>, T> && ...), "rectify: all Eigen objects of a call must have one scalar type");
+    static_assert((std::is_same_v<scalar_of<In>, scalar_of<Out>> && ...),
+                  "rectify: all Eigen objects of a call must have one scalar type");
     constexpr std::size_t N = sizeof...(In);
     const std::array<const char*, N> names = {in.first...};
     const auto& first = std::get<0>(std::forward_as_tuple(in.second...));
@@ -370,6 +400,26 @@ struct cost<SiLU, T, backward> {
                                  Eigen::internal::scalar_div_cost<T, packet_access<T>>::value;
 };
 
+// The functors on Eigen::bfloat16 / Eigen::half: a value (P = the scalar, N = 1) or one of Eigen's
+// packets of them (N lanes) is stored, run through the span kernel as N rectify elements, and loaded
+// back, so every element gets the span kernels' bits, packet or not. kernel(in..., out, n).
+template <class P, int N, class Kernel, class... Args>
+P on_16bit_packet(const Kernel& kernel, const Args&... args) {
+    using T = std::conditional_t<N == 1, P, typename Eigen::internal::unpacket_traits<P>::type>;
+    using S = storage_t<T>;
+    const auto store = [](const P& v) {
+        std::array<S, N> a;
+        if constexpr (N == 1) a[0] = std::bit_cast<S>(v);
+        else Eigen::internal::pstoreu(reinterpret_cast<T*>(a.data()), v);
+        return a;
+    };
+    const auto in = std::make_tuple(store(args)...);
+    std::array<S, N> out;
+    std::apply([&](const auto&... a) { kernel(a.data()..., out.data(), static_cast<std::size_t>(N)); }, in);
+    if constexpr (N == 1) return std::bit_cast<T>(out[0]);
+    else return Eigen::internal::ploadu<P>(reinterpret_cast<const T*>(out.data()));
+}
+
 }  // namespace eigen_detail
 
 // ---- the array API on Eigen objects ------------------------------------------------------------
@@ -377,7 +427,7 @@ struct cost<SiLU, T, backward> {
 // y = f(x) over Eigen objects of one shape; y may be x itself.
 template <class Act, eigen_detail::dense X, eigen_detail::dense Y>
 void forward(const Act& act, const X& x, Y&& y) {
-    using T = eigen_detail::scalar_of<Y>;
+    using T = eigen_detail::element_of<Y>;
     eigen_detail::elementwise(
         "rectify::forward", [&act](std::size_t n, T* out, const T* in) { detail::forward_n(act, in, out, n); }, "y",
         y, std::pair<const char*, const X&>("x", x));
@@ -386,7 +436,7 @@ void forward(const Act& act, const X& x, Y&& y) {
 // dx = f'(x) * dy over Eigen objects of one shape; dx may be dy (or x) itself.
 template <class Act, eigen_detail::dense X, eigen_detail::dense DY, eigen_detail::dense DX>
 void backward(const Act& act, const X& x, const DY& dy, DX&& dx) {
-    using T = eigen_detail::scalar_of<DX>;
+    using T = eigen_detail::element_of<DX>;
     eigen_detail::elementwise(
         "rectify::backward",
         [&act](std::size_t n, T* out, const T* in, const T* grad) { detail::backward_n(act, in, grad, out, n); },
@@ -396,14 +446,14 @@ void backward(const Act& act, const X& x, const DY& dy, DX&& dx) {
 namespace eigen_detail {
 template <class Act, class X, class Y>
 void named_forward(const char* function, const Act& act, const X& x, Y&& y) {
-    using T = scalar_of<Y>;
+    using T = element_of<Y>;
     elementwise(
         function, [&act](std::size_t n, T* out, const T* in) { rectify::detail::forward_n(act, in, out, n); }, "y", y,
         std::pair<const char*, const X&>("x", x));
 }
 template <class Act, class X, class DY, class DX>
 void named_backward(const char* function, const Act& act, const X& x, const DY& dy, DX&& dx) {
-    using T = scalar_of<DX>;
+    using T = element_of<DX>;
     elementwise(
         function,
         [&act](std::size_t n, T* out, const T* in, const T* grad) {
@@ -452,7 +502,7 @@ void backward_from_output(const Act& act, const Y& y, const DY& dy, DX&& dx) {
     constexpr const char* function = "rectify::backward_from_output";
     detail::static_require_output_determines_gradient<Act>();
     detail::require_output_determines_gradient(function, act);
-    using T = eigen_detail::scalar_of<DX>;
+    using T = eigen_detail::element_of<DX>;
     eigen_detail::elementwise(
         function,
         [&act](std::size_t n, T* out, const T* out_fwd, const T* grad) {
@@ -467,12 +517,13 @@ void backward_from_output(const Act& act, const Y& y, const DY& dy, DX&& dx) {
 template <eigen_detail::dense X, eigen_detail::dense Wt, eigen_detail::dense Y>
 void prelu(const X& x, const Wt& weight, Y&& y, ChannelShape shape) {
     constexpr const char* function = "rectify::prelu";
-    using T = eigen_detail::scalar_of<Y>;
+    using T = eigen_detail::element_of<Y>;
+    using E = eigen_detail::scalar_of<Y>;
     eigen_detail::static_require_output<Y>();
     eigen_detail::require_same_shape(function, "x", x, "y", y);
     static_assert(eigen_detail::has_storage<X> && eigen_detail::has_storage<Wt>,
                   "rectify::prelu: x and weight must be Eigen objects with storage");
-    static_assert(std::is_same_v<eigen_detail::scalar_of<X>, T> && std::is_same_v<eigen_detail::scalar_of<Wt>, T>,
+    static_assert(std::is_same_v<eigen_detail::scalar_of<X>, E> && std::is_same_v<eigen_detail::scalar_of<Wt>, E>,
                   "rectify::prelu: all arrays must have one element type");
     eigen_detail::require_same_order(function, "x", x, "y", y);
     detail::checked_prelu(eigen_detail::contiguous_span<const T>(function, "x", x),
@@ -484,13 +535,14 @@ template <eigen_detail::dense X, eigen_detail::dense Wt, eigen_detail::dense DY,
           eigen_detail::dense DW>
 void prelu_backward(const X& x, const Wt& weight, const DY& dy, DX&& dx, DW&& dweight, ChannelShape shape) {
     constexpr const char* function = "rectify::prelu_backward";
-    using T = eigen_detail::scalar_of<DX>;
+    using T = eigen_detail::element_of<DX>;
+    using E = eigen_detail::scalar_of<DX>;
     eigen_detail::static_require_output<DX>();
     eigen_detail::static_require_output<DW>();
     static_assert(eigen_detail::has_storage<X> && eigen_detail::has_storage<Wt> && eigen_detail::has_storage<DY>,
                   "rectify::prelu_backward: x, weight and dy must be Eigen objects with storage");
-    static_assert(std::is_same_v<eigen_detail::scalar_of<X>, T> && std::is_same_v<eigen_detail::scalar_of<Wt>, T> &&
-                      std::is_same_v<eigen_detail::scalar_of<DY>, T> && std::is_same_v<eigen_detail::scalar_of<DW>, T>,
+    static_assert(std::is_same_v<eigen_detail::scalar_of<X>, E> && std::is_same_v<eigen_detail::scalar_of<Wt>, E> &&
+                      std::is_same_v<eigen_detail::scalar_of<DY>, E> && std::is_same_v<eigen_detail::scalar_of<DW>, E>,
                   "rectify::prelu_backward: all arrays must have one element type");
     eigen_detail::require_same_shape(function, "x", x, "dy", dy);
     eigen_detail::require_same_shape(function, "x", x, "dx", dx);
@@ -553,9 +605,12 @@ void kaiming_normal(const Act& act, W&& weights, Engine& engine, FanMode mode = 
 template <eigen_detail::dense X>
 double dead_units(const X& pre_activations, double threshold = 0.0) {
     using T = eigen_detail::scalar_of<X>;
+    using C = std::conditional_t<eigen_detail::is_eigen_16bit<T>, float, T>;  // Eigen's 16-bit types compare in float
+    static_assert(detail::is_element<eigen_detail::element_of<X>>,
+                  "rectify::dead_units: pre_activations must hold float, double, Eigen::bfloat16 or Eigen::half");
     if (pre_activations.cols() == 0) detail::fail("rectify::dead_units", "pre_activations has 0 columns (units); expected at least 1");
     if (pre_activations.rows() == 0) detail::fail("rectify::dead_units", "pre_activations has 0 rows (samples); expected at least 1");
-    const auto fired = (pre_activations.array() > static_cast<T>(threshold)).colwise().any();
+    const auto fired = (pre_activations.array().template cast<C>() > static_cast<C>(threshold)).colwise().any();
     return static_cast<double>(pre_activations.cols() - fired.count()) / static_cast<double>(pre_activations.cols());
 }
 
@@ -581,22 +636,33 @@ public:
 
     template <class T>
     T operator()(const T& x) const {
-        static_assert(detail::is_element<T>, "rectify::eigen::op: the scalar type must be float or double");
+        static_assert(detail::is_element<eigen_detail::storage_t<T>>,
+                      "rectify::eigen::op: the scalar type must be float, double, Eigen::bfloat16 or Eigen::half");
+        if constexpr (eigen_detail::is_eigen_16bit<T>) {
+            return eigen_detail::on_16bit_packet<T, 1>(
+                [this](const auto* in, auto* out, std::size_t n) { detail::forward_n(act_, in, out, n); }, x);
+        } else {
 #if RECTIFY_DETAIL_SIMD
-        // The batch math on one broadcast value: the same bits as the span kernels and packetOp.
-        return math<T>().forward(detail::batch<T>(x)).get(0);
+            // The batch math on one broadcast value: the same bits as the span kernels and packetOp.
+            return math<T>().forward(detail::batch<T>(x)).get(0);
 #else
-        return act_(x);
+            return act_(x);
 #endif
+        }
     }
 
 #if RECTIFY_DETAIL_SIMD
     template <class Packet>
     Packet packetOp(const Packet& x) const {
         using T = typename Eigen::internal::unpacket_traits<Packet>::type;
-        using A = eigen_detail::arch_for<T, Packet>;
-        static_assert(!std::is_void_v<A>, "rectify::eigen::op: no xsimd batch matches this Eigen packet");
-        return math<T>().forward(xsimd::batch<T, A>(x));
+        if constexpr (eigen_detail::is_eigen_16bit<T>) {
+            return eigen_detail::on_16bit_packet<Packet, Eigen::internal::unpacket_traits<Packet>::size>(
+                [this](const auto* in, auto* out, std::size_t n) { detail::forward_n(act_, in, out, n); }, x);
+        } else {
+            using A = eigen_detail::arch_for<T, Packet>;
+            static_assert(!std::is_void_v<A>, "rectify::eigen::op: no xsimd batch matches this Eigen packet");
+            return math<T>().forward(xsimd::batch<T, A>(x));
+        }
     }
 #endif
 
@@ -632,21 +698,38 @@ public:
 
     template <class T>
     T operator()(const T& x, const T& dy) const {
-        static_assert(detail::is_element<T>, "rectify::eigen::grad_op: the scalar type must be float or double");
+        static_assert(detail::is_element<eigen_detail::storage_t<T>>,
+                      "rectify::eigen::grad_op: the scalar type must be float, double, Eigen::bfloat16 or Eigen::half");
+        if constexpr (eigen_detail::is_eigen_16bit<T>) {
+            return eigen_detail::on_16bit_packet<T, 1>(
+                [this](const auto* in, const auto* grad, auto* out, std::size_t n) {
+                    detail::backward_n(act_, in, grad, out, n);
+                },
+                x, dy);
+        } else {
 #if RECTIFY_DETAIL_SIMD
-        return math<T>().backward(detail::batch<T>(x), detail::batch<T>(dy)).get(0);
+            return math<T>().backward(detail::batch<T>(x), detail::batch<T>(dy)).get(0);
 #else
-        return act_.backward(x, dy);
+            return act_.backward(x, dy);
 #endif
+        }
     }
 
 #if RECTIFY_DETAIL_SIMD
     template <class Packet>
     Packet packetOp(const Packet& x, const Packet& dy) const {
         using T = typename Eigen::internal::unpacket_traits<Packet>::type;
-        using A = eigen_detail::arch_for<T, Packet>;
-        static_assert(!std::is_void_v<A>, "rectify::eigen::grad_op: no xsimd batch matches this Eigen packet");
-        return math<T>().backward(xsimd::batch<T, A>(x), xsimd::batch<T, A>(dy));
+        if constexpr (eigen_detail::is_eigen_16bit<T>) {
+            return eigen_detail::on_16bit_packet<Packet, Eigen::internal::unpacket_traits<Packet>::size>(
+                [this](const auto* in, const auto* grad, auto* out, std::size_t n) {
+                    detail::backward_n(act_, in, grad, out, n);
+                },
+                x, dy);
+        } else {
+            using A = eigen_detail::arch_for<T, Packet>;
+            static_assert(!std::is_void_v<A>, "rectify::eigen::grad_op: no xsimd batch matches this Eigen packet");
+            return math<T>().backward(xsimd::batch<T, A>(x), xsimd::batch<T, A>(dy));
+        }
     }
 #endif
 

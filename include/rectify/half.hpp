@@ -102,8 +102,19 @@ constexpr float round_to_odd_float(double d) {
 
 }  // namespace detail::inline RECTIFY_DETAIL_ARCH_NS
 
+// With GCC and Clang both types are may_alias: an array of another 16-bit type of the same format
+// (Eigen::bfloat16, __half, std::uint16_t, ...) may be read and written through a pointer to
+// rectify::bfloat16 / rectify::half, as <rectify/eigen.hpp> does with Eigen's objects, without the
+// optimizer assuming that the two types never share memory (type-based alias analysis). Other
+// compilers: copy with std::memcpy or std::bit_cast.
+#if defined(__GNUC__) || defined(__clang__)
+#define RECTIFY_DETAIL_MAY_ALIAS __attribute__((__may_alias__))
+#else
+#define RECTIFY_DETAIL_MAY_ALIAS
+#endif
+
 // Brain floating point: 1 sign, 8 exponent, 7 mantissa bits; float's range with 8 significant bits.
-class bfloat16 {
+class RECTIFY_DETAIL_MAY_ALIAS bfloat16 {
 public:
     bfloat16() = default;
     RECTIFY_DETAIL_ALWAYS_INLINE constexpr explicit bfloat16(float f) : bits_(detail::bfloat16_bits(f)) {}
@@ -123,7 +134,7 @@ private:
 };
 
 // IEEE 754 binary16: 1 sign, 5 exponent, 10 mantissa bits; largest finite 65504.
-class half {
+class RECTIFY_DETAIL_MAY_ALIAS half {
 public:
     half() = default;
     RECTIFY_DETAIL_ALWAYS_INLINE constexpr explicit half(float f) : bits_(detail::half_bits(f)) {}

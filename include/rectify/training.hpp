@@ -200,13 +200,16 @@ void kaiming_normal(const Act& act, W&& weights, std::size_t fan, Engine& engine
 // The fraction of units that never fire over a batch: pre_activations is laid out row-major
 // [batch][units], and a unit fires on a sample when its pre-activation is > threshold (a NaN never
 // fires). For ReLU a unit that fires on no sample of the whole data set gets no gradient at all:
-// the "dying ReLU" that practical guides recommend watching during training. Throws
+// the "dying ReLU" that practical guides recommend watching during training. bfloat16 and half
+// compare in float, with the threshold converted to float (not rounded to the 16-bit type). Throws
 // std::invalid_argument when units is 0, when the size is not a multiple of units, or when there is
 // no sample.
 template <detail::array_like X>
 double dead_units(X&& pre_activations, std::size_t units, double threshold = 0.0) {
     using T = detail::element_of<X>;
-    static_assert(std::is_floating_point_v<T>, "rectify::dead_units: pre_activations must hold float or double");
+    using C = std::conditional_t<detail::is_16bit<T>, float, T>;  // bfloat16 and half compare in float
+    static_assert(detail::is_element<T>,
+                  "rectify::dead_units: pre_activations must hold float, double, rectify::bfloat16 or rectify::half");
     const auto x = detail::input_span(pre_activations);
     constexpr const char* function = "rectify::dead_units";
     if (units == 0) detail::fail(function, "units is 0; expected at least 1");
@@ -214,10 +217,10 @@ double dead_units(X&& pre_activations, std::size_t units, double threshold = 0.0
         detail::fail(function, "pre_activations has " + std::to_string(x.size()) +
                                    " elements, not a whole number of samples of units = " + std::to_string(units));
     if (x.empty()) detail::fail(function, "pre_activations has no sample (0 elements)");
-    const T t = static_cast<T>(threshold);
+    const C t = static_cast<C>(threshold);
     std::vector<unsigned char> fired(units, 0);
     for (std::size_t row = 0; row < x.size(); row += units)
-        for (std::size_t u = 0; u < units; ++u) fired[u] |= static_cast<unsigned char>(x[row + u] > t);
+        for (std::size_t u = 0; u < units; ++u) fired[u] |= static_cast<unsigned char>(static_cast<C>(x[row + u]) > t);
     std::size_t dead = 0;
     for (unsigned char f : fired) dead += f ? 0 : 1;
     return static_cast<double>(dead) / static_cast<double>(units);
