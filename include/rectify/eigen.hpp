@@ -604,8 +604,7 @@ void kaiming_normal(const Act& act, W&& weights, Engine& engine, FanMode mode = 
 // [units x batch] (one sample per column), pass z.transpose().
 template <eigen_detail::dense X>
 double dead_units(const X& pre_activations, double threshold = 0.0) {
-    using T = eigen_detail::scalar_of<X>;
-    using C = std::conditional_t<eigen_detail::is_eigen_16bit<T>, float, T>;  // Eigen's 16-bit types compare in float
+    using C = detail::compute_t<eigen_detail::element_of<X>>;  // Eigen's 16-bit types compare in float
     static_assert(detail::is_element<eigen_detail::element_of<X>>,
                   "rectify::dead_units: pre_activations must hold float, double, Eigen::bfloat16 or Eigen::half");
     if (pre_activations.cols() == 0) detail::fail("rectify::dead_units", "pre_activations has 0 columns (units); expected at least 1");

@@ -207,7 +207,7 @@ void kaiming_normal(const Act& act, W&& weights, std::size_t fan, Engine& engine
 template <detail::array_like X>
 double dead_units(X&& pre_activations, std::size_t units, double threshold = 0.0) {
     using T = detail::element_of<X>;
-    using C = std::conditional_t<detail::is_16bit<T>, float, T>;  // bfloat16 and half compare in float
+    using C = detail::compute_t<T>;  // bfloat16 and half compare in float
     static_assert(detail::is_element<T>,
                   "rectify::dead_units: pre_activations must hold float, double, rectify::bfloat16 or rectify::half");
     const auto x = detail::input_span(pre_activations);
