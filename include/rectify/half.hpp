@@ -161,6 +161,10 @@ namespace detail {
 template <class T>
 inline constexpr bool is_16bit = std::is_same_v<T, bfloat16> || std::is_same_v<T, half>;
 
+// The type an element of storage type T is computed in: float for the 16-bit types, else T.
+template <class T>
+using compute_t = std::conditional_t<is_16bit<T>, float, T>;
+
 // The numeric_limits of a 16-bit binary format with Digits significand bits (hidden bit included)
 // and MaxExponent (numeric_limits' convention: 2^(MaxExponent-1) is the largest power of two).
 template <class T, int Digits, int MaxExponent, bool Iec559>

@@ -23,9 +23,7 @@
 
 namespace rectify::detail::inline RECTIFY_DETAIL_ARCH_NS {
 
-// The type an element of storage type S is computed in.
-template <class S>
-using compute_t = std::conditional_t<is_16bit<S>, float, S>;
+// compute_t<S>, the type an element of storage type S is computed in, is in half.hpp (no xsimd).
 
 template <class S>
 inline compute_t<S> widen(S v) {
