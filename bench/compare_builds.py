@@ -4,7 +4,10 @@ each kernel's median speed (elements/ns) per build and its ratio to the -march=n
 
     bench/compare_builds.py BUILD_DIR [ROUNDS]      (BUILD_DIR/bench/rectify_speed_* must be built)
 
-Interleaving the builds round by round spreads the machine's load over all of them alike."""
+Interleaving the builds round by round spreads the machine's load over all of them alike.
+"dispatch-avx2" is the dispatch build run with RECTIFY_ARCH=avx2; beside "znver3" (-O3
+-march=znver3, header-only) it shows what dispatch gives an AVX2-only AMD core against that core's
+native build, on any machine that runs AVX2."""
 import json
 import os
 import statistics
@@ -13,15 +16,19 @@ import sys
 
 build_dir = sys.argv[1]
 rounds = int(sys.argv[2]) if len(sys.argv) > 2 else 5
-builds = [b for b in ["default", "native", "avx2", "avx512", "dispatch"]
-          if os.path.exists(os.path.join(build_dir, "bench", "rectify_speed_" + b))]
+programs = {b: b for b in ["default", "native", "avx2", "znver3", "avx512", "dispatch"]}
+programs["dispatch-avx2"] = "dispatch"
+environments = {"dispatch-avx2": {"RECTIFY_ARCH": "avx2"}}
+builds = [b for b, p in programs.items()
+          if os.path.exists(os.path.join(build_dir, "bench", "rectify_speed_" + p))]
 speeds = {}  # (kernel, build) -> [el/ns]
 labels = {}
 for _ in range(rounds):
     for b in builds:
-        out = subprocess.run([os.path.join(build_dir, "bench", "rectify_speed_" + b),
+        out = subprocess.run([os.path.join(build_dir, "bench", "rectify_speed_" + programs[b]),
                               "--benchmark_format=json", "--benchmark_min_time=0.2"],
-                             check=True, capture_output=True, text=True).stdout
+                             check=True, capture_output=True, text=True,
+                             env=dict(os.environ, **environments.get(b, {}))).stdout
         for r in json.loads(out)["benchmarks"]:
             speeds.setdefault((r["name"], b), []).append(r["items_per_second"] / 1e9)
             labels[b] = r.get("label", "")
@@ -36,10 +43,19 @@ for k in kernels:
         m = statistics.median(speeds[(k, b)])
         cells += "%18s" % ("%.2f (%.2fx)" % (m, m / native))
     print("%-22s" % k + cells)
+
+
+def ratios(title, over, under):
+    if over in builds and under in builds:
+        print(title)
+        for k in kernels:
+            print("  %-20s %.3f" % (k, statistics.median(speeds[(k, over)]) / statistics.median(speeds[(k, under)])))
+
+
+ratios("dispatch over the header-only build with the same kernels (avx512 flags):", "dispatch", "avx512")
+ratios("dispatch forced to avx2 over header-only -O3 -march=znver3 (an AVX2 Zen 3's native build):",
+       "dispatch-avx2", "znver3")
 if "dispatch" in builds and "avx512" in builds:
-    print("dispatch over the header-only build with the same kernels (avx512 flags):")
-    for k in kernels:
-        print("  %-20s %.3f" % (k, statistics.median(speeds[(k, "dispatch")]) / statistics.median(speeds[(k, "avx512")])))
     # The fixed cost of a call: relu on 16 elements is little else. The difference between dispatch
     # and the header-only build with its kernels, in ns per call, over the time of a call on 4K.
     if ("relu_forward/16", "dispatch") in speeds and ("relu_forward/4096", "avx512") in speeds:
