@@ -8,7 +8,9 @@
 // elements — copied into a zero-padded batch, so the tail runs the same vector math as the body and
 // an element's result never depends on its position, the array's length or its alignment.
 // Without SIMD, op is called on single elements. Arrays of bfloat16 or half are computed in float:
-// widened on load, rounded once on store (storage.hpp); op never sees the storage type.
+// widened on load, rounded once on store (storage.hpp); op never sees the storage type. bfloat16
+// batches come in pairs (the even and the odd elements of one register, storage.hpp): the same
+// four batches per step, loaded and stored as two registers.
 //
 // In place: out may be the same array as any input (each out[i] depends only on index i, and every
 // batch is loaded before it is stored). Partial overlap is undefined; the public API rejects it
@@ -129,16 +131,33 @@ inline std::size_t transform_body(std::size_t i, std::size_t n, S* out, const Op
     using B = storage_batch<S>;
     constexpr std::size_t W = B::size;
     const auto store = [](const B& v, S* p) { store_batch<streaming>(v, p); };
-    for (; i + 4 * W <= n; i += 4 * W) {
-        if constexpr (streaming) (prefetch_ahead<4 * W * sizeof(S)>(in + i), ...);
-        const B r0 = op(load_widened(in + i)...);
-        const B r1 = op(load_widened(in + i + W)...);
-        const B r2 = op(load_widened(in + i + 2 * W)...);
-        const B r3 = op(load_widened(in + i + 3 * W)...);
-        store(r0, out + i);
-        store(r1, out + i + W);
-        store(r2, out + i + 2 * W);
-        store(r3, out + i + 3 * W);
+    if constexpr (pairs_widened<S>) {
+        // bfloat16: batches in pairs, one load and one store each (storage.hpp), two per step.
+        using P = widened_pair<S>;
+        const auto op_pair = [&op](const auto&... v) RECTIFY_DETAIL_INLINE_LAMBDA { return P{op(v.even...), op(v.odd...)}; };
+        for (; i + 4 * W <= n; i += 4 * W) {
+            if constexpr (streaming) (prefetch_ahead<4 * W * sizeof(S)>(in + i), ...);
+            const P r0 = op_pair(load_widened_pair(in + i)...);
+            const P r1 = op_pair(load_widened_pair(in + i + 2 * W)...);
+            store_narrowed_pair<streaming>(r0, out + i);
+            store_narrowed_pair<streaming>(r1, out + i + 2 * W);
+        }
+        if (i + 2 * W <= n) {
+            store_narrowed_pair<streaming>(op_pair(load_widened_pair(in + i)...), out + i);
+            i += 2 * W;
+        }
+    } else {
+        for (; i + 4 * W <= n; i += 4 * W) {
+            if constexpr (streaming) (prefetch_ahead<4 * W * sizeof(S)>(in + i), ...);
+            const B r0 = op(load_widened(in + i)...);
+            const B r1 = op(load_widened(in + i + W)...);
+            const B r2 = op(load_widened(in + i + 2 * W)...);
+            const B r3 = op(load_widened(in + i + 3 * W)...);
+            store(r0, out + i);
+            store(r1, out + i + W);
+            store(r2, out + i + 2 * W);
+            store(r3, out + i + 3 * W);
+        }
     }
     for (; i + W <= n; i += W) store(op(load_widened(in + i)...), out + i);
     return i;
