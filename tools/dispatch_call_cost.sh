@@ -8,15 +8,9 @@
 # set-up drops out) of both builds and their ratio. The library is built by any build with
 # RECTIFY_DISPATCH=ON (build/test/src/dispatch/librectify_dispatch.a after the test preset).
 set -euo pipefail
-lib="$(realpath "${1:?usage: $0 <librectify_dispatch.a> [n]}")"
-cd "$(dirname "${BASH_SOURCE[0]}")"
+source "$(dirname "${BASH_SOURCE[0]}")/dispatch_pair.sh"
 n="${2:-4096}"
-cxx="${CXX:-g++}"
-out="$(mktemp -d)"
-trap 'rm -rf "${out}"' EXIT
-"${cxx}" -std=c++20 -O2 -mavx2 -mfma -I../include dispatch_call_cost.cpp -o "${out}/header_only"
-"${cxx}" -std=c++20 -O2 -I../include -DRECTIFY_EXTERN_KERNELS -DRECTIFY_DISPATCH dispatch_call_cost.cpp "${lib}" \
-    -o "${out}/dispatch"
+dispatch_pair "${1:?usage: $0 <librectify_dispatch.a> [n]}" dispatch_call_cost.cpp -mavx2 -mfma
 instructions() {  # program kernel calls
     RECTIFY_ARCH=avx2 valgrind --tool=callgrind --callgrind-out-file=/dev/null "${out}/$1" "$2" "${n}" "$3" 2>&1 |
         sed -n 's/.*Collected : \([0-9]*\).*/\1/p'
