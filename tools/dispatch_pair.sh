@@ -5,15 +5,15 @@
 # (the header-only one with the flags given; the dispatch one with the compiler's defaults, as a
 # user's program links it). CXX picks the compiler (default g++). Leaves the shell in tools/.
 dispatch_pair() {
-    local lib source
+    local lib program
     lib="$(realpath "$1")"
-    source="$2"
+    program="$2"
     shift 2
     cd "$(dirname "${BASH_SOURCE[0]}")"
     local cxx="${CXX:-g++}"
     out="$(mktemp -d)"
     trap 'rm -rf "${out}"' EXIT
-    "${cxx}" -std=c++20 -O2 "$@" -I../include "${source}" -o "${out}/header_only"
-    "${cxx}" -std=c++20 -O2 -I../include -DRECTIFY_EXTERN_KERNELS -DRECTIFY_DISPATCH "${source}" "${lib}" \
+    "${cxx}" -std=c++20 -O2 "$@" -I../include "${program}" -o "${out}/header_only"
+    "${cxx}" -std=c++20 -O2 -I../include -DRECTIFY_EXTERN_KERNELS -DRECTIFY_DISPATCH "${program}" "${lib}" \
         -o "${out}/dispatch"
 }
