@@ -16,6 +16,10 @@ int main() {
     float* base = static_cast<float*>(::operator new(2 * (capacity + 256) * sizeof(float), std::align_val_t{4096}));
     float* x = base;
     float* y = base + capacity + 256;
+    // A caller's arrays come from separate allocations: without this the header-only build knew that
+    // y - x is a constant, addressed both from one register and inlined the loop with one add fewer
+    // an iteration than the kernels have in any other program (1.8 % of a call at 4K, on this layout).
+    asm volatile("" : "+r"(x), "+r"(y));
     for (std::size_t i = 0; i < capacity; ++i) x[i] = -8.0f + 16.0f * static_cast<float>(i % 1000) / 1000.0f;
     for (std::size_t n : {16ul, 64ul, 256ul, 1024ul, 4096ul, 16384ul}) {
         const int calls = static_cast<int>(2000000 / (n + 64));
