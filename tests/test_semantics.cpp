@@ -50,7 +50,7 @@ constexpr long double elu_forward_ulp = 1;
 constexpr long double silu_forward_ulp = 2;
 
 // The parameters docs/SEMANTICS.md asks for.
-constexpr double slopes[] = {0, 0.01, 0.1, 1.5, -0.5};
+constexpr double slopes[] = {0, 0.01, 0.1, 1.0, 1.5, -0.5};
 constexpr double alphas[] = {1, 0.5, 2, -1, 0};
 
 template <class T>

@@ -118,6 +118,23 @@ template <class T, class A>
 RECTIFY_DETAIL_ALWAYS_INLINE xsimd::batch<T, A> leaky_forward(const xsimd::batch<T, A>& x, const xsimd::batch<T, A>& slope) {
     return scaled_where_not_positive(x, x, slope);  // NaN x: NaN * slope
 }
+
+// Whether leaky_forward_max_form gives leaky_forward's bits for this slope: 0 < slope <= 1 (every
+// slope people use), on x86. The rounded product x * slope lies between x and 0 (rounding is
+// monotonic), so max(x, x * slope) picks x for x > 0 (+inf too: slope * inf = inf) and the product
+// for x < 0; ±0 give (±0) * slope either way, and for a NaN x the product, NaN, is the second
+// operand, which x86's max returns. Not slope = 0: 0 * inf is NaN, which max would return for +inf.
+template <class T>
+constexpr bool leaky_max_form(T slope) {
+    return max_keeps_second_operand && slope > T(0) && slope <= T(1);
+}
+// Two instructions without a mask (and without the copy a masked multiply needs to keep x):
+// bfloat16 PReLU channels first (batch_math per channel) at 64K went from 17.1 to 18.0 el/ns on Zen 4.
+template <class T, class A>
+RECTIFY_DETAIL_ALWAYS_INLINE xsimd::batch<T, A> leaky_forward_max_form(const xsimd::batch<T, A>& x,
+                                                                     const xsimd::batch<T, A>& slope) {
+    return xsimd::max(x, x * slope);
+}
 template <class T, class A>
 RECTIFY_DETAIL_ALWAYS_INLINE xsimd::batch<T, A> leaky_backward(const xsimd::batch<T, A>& x, const xsimd::batch<T, A>& dy,
                                          const xsimd::batch<T, A>& slope) {
@@ -127,11 +144,14 @@ RECTIFY_DETAIL_ALWAYS_INLINE xsimd::batch<T, A> leaky_backward(const xsimd::batc
 template <class T>
 struct batch_math<LeakyReLU, T> {
     T slope;
-    explicit batch_math(const LeakyReLU& act) : slope(static_cast<T>(act.negative_slope)) {}
+    bool max_form;  // leaky_max_form(slope); the branch on it is the same for every batch of a call
+    explicit batch_math(const LeakyReLU& act)
+        : slope(static_cast<T>(act.negative_slope)), max_form(leaky_max_form(slope)) {}
 
     template <class A>
     RECTIFY_DETAIL_ALWAYS_INLINE xsimd::batch<T, A> forward(const xsimd::batch<T, A>& x) const {
-        return leaky_forward(x, xsimd::batch<T, A>(slope));
+        const xsimd::batch<T, A> s(slope);
+        return max_form ? leaky_forward_max_form(x, s) : leaky_forward(x, s);
     }
     template <class A>
     RECTIFY_DETAIL_ALWAYS_INLINE xsimd::batch<T, A> backward(const xsimd::batch<T, A>& x, const xsimd::batch<T, A>& dy) const {

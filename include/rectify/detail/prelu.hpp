@@ -289,6 +289,9 @@ inline void prelu_forward_rows(const S* x, const S* weight, S* y, std::size_t ch
     using T = compute_t<S>;
     for (std::size_t o = o0; o < o1; ++o) {
 #if RECTIFY_DETAIL_SIMD
+        // The mask form for every weight: max(x, x * w) where every weight allows it (the form Leaky
+        // ReLU and the channels-first runs take) was no faster here, within the noise of the
+        // machine (bfloat16 and half, 64 channels, Zen 4).
         transform_serial(channels, y + o * channels, streaming, [](const batch<T>& xv, const batch<T>& w) RECTIFY_DETAIL_INLINE_LAMBDA {
             return leaky_forward(xv, w);
         }, x + o * channels, weight);
@@ -312,8 +315,9 @@ inline void prelu_forward_runs(const S* x, const S* weight, S* y, std::size_t ch
         const std::size_t offset = r * inner;
         const T slope = widen(weight[c]);
 #if RECTIFY_DETAIL_SIMD
-        transform_serial(inner, y + offset, streaming, [slope](const batch<T>& xv) RECTIFY_DETAIL_INLINE_LAMBDA {
-            return leaky_forward(xv, batch<T>(slope));
+        const batch_math<LeakyReLU, T> math(LeakyReLU{static_cast<double>(slope)});  // the same slope in T
+        transform_serial(inner, y + offset, streaming, [math](const batch<T>& xv) RECTIFY_DETAIL_INLINE_LAMBDA {
+            return math.forward(xv);
         }, x + offset);
 #else
         transform_serial(inner, y + offset, streaming, [act = LeakyReLU{static_cast<double>(slope)}](T xv) {
