@@ -134,9 +134,11 @@ std::string shape(const E& e) {
 
 template <class A, class B>
 void require_same_shape(const char* function, const char* a_name, const A& a, const char* b_name, const B& b) {
-    if (a.rows() != b.rows() || a.cols() != b.cols())
-        rectify::detail::fail(function, std::string(a_name) + " is " + shape(a) + " but " + b_name + " is " +
-                                            shape(b) + "; they must have the same shape (rows x columns)");
+    if (a.rows() != b.rows() || a.cols() != b.cols()) [[unlikely]]
+        rectify::detail::fail_with(function, [&a, &b, a_name, b_name] {
+            return std::string(a_name) + " is " + shape(a) + " but " + b_name + " is " + shape(b) +
+                   "; they must have the same shape (rows x columns)";
+        });
 }
 
 // An input with storage as it is; an expression evaluated into a plain object (a temporary that
@@ -311,9 +313,11 @@ std::span<T> contiguous_span(const char* function, const char* name, E&& e) {
 template <class A, class B>
 void require_same_order(const char* function, const char* a_name, const A& a, const char* b_name, const B&) {
     const bool a_vector = a.rows() == 1 || a.cols() == 1;
-    if (!a_vector && bool(std::remove_cvref_t<A>::IsRowMajor) != bool(std::remove_cvref_t<B>::IsRowMajor))
-        rectify::detail::fail(function, std::string(a_name) + " and " + b_name +
-                                            " must have the same storage order (both column-major or both row-major)");
+    if (!a_vector && bool(std::remove_cvref_t<A>::IsRowMajor) != bool(std::remove_cvref_t<B>::IsRowMajor)) [[unlikely]]
+        rectify::detail::fail_with(function, [a_name, b_name] {
+            return std::string(a_name) + " and " + b_name +
+                   " must have the same storage order (both column-major or both row-major)";
+        });
 }
 
 #if RECTIFY_DETAIL_SIMD

@@ -45,16 +45,20 @@ inline std::string format_parameter(double v) {
 // being monotonic in x. NaN parameters are refused too.
 inline void require_output_determines_gradient(const char*, const ReLU&) {}
 inline void require_output_determines_gradient(const char* function, const LeakyReLU& act) {
-    if (!(act.negative_slope >= 0.0))
-        fail(function, "negative_slope is " + format_parameter(act.negative_slope) +
-                           "; the output determines the gradient only for negative_slope >= 0 (keep x and call "
-                           "rectify::backward)");
+    if (!(act.negative_slope >= 0.0)) [[unlikely]]
+        fail_with(function, [=] {
+            return "negative_slope is " + format_parameter(act.negative_slope) +
+                   "; the output determines the gradient only for negative_slope >= 0 (keep x and call "
+                   "rectify::backward)";
+        });
 }
 inline void require_output_determines_gradient(const char* function, const ELU& act) {
-    if (!(act.alpha >= 0.0))
-        fail(function, "alpha is " + format_parameter(act.alpha) +
-                           "; the output determines the gradient only for alpha >= 0 (keep x and call "
-                           "rectify::backward)");
+    if (!(act.alpha >= 0.0)) [[unlikely]]
+        fail_with(function, [=] {
+            return "alpha is " + format_parameter(act.alpha) +
+                   "; the output determines the gradient only for alpha >= 0 (keep x and call "
+                   "rectify::backward)";
+        });
 }
 
 template <class Act, class T>

@@ -20,21 +20,25 @@ namespace rectify::detail::inline RECTIFY_DETAIL_ARCH_NS {
     throw std::invalid_argument(std::string(function) + ": " + what);
 }
 
-// The checks are inline and their messages are not: each require_* is a comparison and a branch
-// in the caller, and the strings are built in a cold function of its own. With the messages inline
-// GCC left the checks out of line at -O2 with default flags, and a call of rectify::relu through
-// rectify::dispatch made two calls more, one with its arguments on the stack.
-[[noreturn, gnu::cold, gnu::noinline]] inline void fail_different_sizes(const char* function, const char* a_name,
-                                                                         std::size_t a_size, const char* b_name,
-                                                                         std::size_t b_size) {
-    fail(function, std::string(a_name) + " has " + std::to_string(a_size) + " elements but " + b_name + " has " +
-                       std::to_string(b_size) + "; they must have the same size");
+// A failed check's message, built in a cold function of its own: the checks that run on every
+// call are a comparison and a branch in the caller, with the string building out of line. With the
+// messages built inline GCC kept require_same_size and require_in_place_or_disjoint out of line
+// at -O2 with default flags, and a call of rectify::relu through rectify::dispatch made two calls
+// more, one with its arguments on the stack. `message` returns the text after "function: "; the
+// checks capture by value, so nothing on the passing path needs an address (captured by reference,
+// the names were stored to the stack on every call).
+template <class Message>
+[[noreturn, gnu::cold, gnu::noinline]] void fail_with(const char* function, const Message& message) {
+    fail(function, message());
 }
 
 RECTIFY_DETAIL_ALWAYS_INLINE void require_same_size(const char* function, const char* a_name, std::size_t a_size,
                                                     const char* b_name, std::size_t b_size) {
     if (a_size != b_size) [[unlikely]]
-        fail_different_sizes(function, a_name, a_size, b_name, b_size);
+        fail_with(function, [=] {
+            return std::string(a_name) + " has " + std::to_string(a_size) + " elements but " + b_name + " has " +
+                   std::to_string(b_size) + "; they must have the same size";
+        });
 }
 
 // True when the two arrays share memory without starting at the same address.
@@ -57,30 +61,24 @@ bool overlap(std::span<T> a, std::span<U> b) {
 }
 
 // Outputs may be the very same array as an input (in place) but must not overlap one partially.
-[[noreturn, gnu::cold, gnu::noinline]] inline void fail_partial_overlap(const char* function, const char* out_name,
-                                                                         const char* in_name) {
-    fail(function, std::string(out_name) + " overlaps " + in_name +
-                       " partially; pass the same array (in place) or arrays that do not overlap");
-}
-
-[[noreturn, gnu::cold, gnu::noinline]] inline void fail_overlap(const char* function, const char* out_name,
-                                                                 const char* in_name) {
-    fail(function, std::string(out_name) + " overlaps " + in_name + "; it must be a separate array");
-}
-
 template <class T, class U>
 RECTIFY_DETAIL_ALWAYS_INLINE void require_in_place_or_disjoint(const char* function, const char* out_name,
                                                                std::span<T> out, const char* in_name,
                                                                std::span<U> in) {
     if (overlap_partially(out, in)) [[unlikely]]
-        fail_partial_overlap(function, out_name, in_name);
+        fail_with(function, [=] {
+            return std::string(out_name) + " overlaps " + in_name +
+                   " partially; pass the same array (in place) or arrays that do not overlap";
+        });
 }
 
 template <class T, class U>
 RECTIFY_DETAIL_ALWAYS_INLINE void require_disjoint(const char* function, const char* out_name, std::span<T> out,
                                                    const char* in_name, std::span<U> in) {
     if (overlap(out, in)) [[unlikely]]
-        fail_overlap(function, out_name, in_name);
+        fail_with(function, [=] {
+            return std::string(out_name) + " overlaps " + in_name + "; it must be a separate array";
+        });
 }
 
 inline std::string describe(ChannelShape s) {
