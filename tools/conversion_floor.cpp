@@ -1,19 +1,16 @@
 // tools/conversion_floor.cpp — the fastest any 16-bit kernel can run on this CPU's AVX-512: the
-// widening and narrowing that every bfloat16 and half kernel but ReLU does (storage.hpp), with no
-// math between them, beside memcpy of the same bytes.
+// widening and narrowing that every bfloat16 and half kernel but ReLU does, rectify's own
+// (detail/storage.hpp: load_widened / store_narrowed for half, load_widened_pair /
+// store_narrowed_pair for bfloat16, as the loops call them), with no math between them, beside
+// memcpy of the same bytes.
 //
-//   g++ -std=c++20 -O2 -march=native tools/conversion_floor.cpp -o /tmp/conversion_floor && /tmp/conversion_floor
+//   g++ -std=c++20 -O2 -march=native -Iinclude tools/conversion_floor.cpp -o /tmp/conversion_floor && /tmp/conversion_floor
 //
-// half: vcvtph2ps on load, vcvtps2ph on store, 16 elements each. bfloat16: the pairs of
-// load_widened_pair / store_narrowed_pair (one load, a shift and a mask; vcvtne2ps2bf16, the test of
-// its result for lanes it flushed, vpermw, one store), 32 elements. The arrays are page-aligned;
-// each size prints elements/ns, the fastest of 30 timings. Needs AVX-512 F, BW and BF16.
-// GCC 12 warns (-Wmaybe-uninitialized) about the `__Y = __Y` placeholders of its own AVX-512
-// intrinsics once they are inlined; nothing here is uninitialized.
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#endif
-#include <immintrin.h>
+// half: vcvtph2ps on load, vcvtps2ph on store, 16 elements a batch. bfloat16: pairs of batches,
+// 32 elements (one load, a shift and a mask; vcvtne2ps2bf16, the test of its result for lanes it
+// flushed, vpermw, one store). The arrays are page-aligned; each size prints elements/ns, the
+// fastest of 30 timings. Needs AVX-512 F, BW and BF16.
+#include <rectify/rectify.hpp>
 
 #include <algorithm>
 #include <chrono>
@@ -26,30 +23,20 @@
 #if defined(__AVX512F__) && defined(__AVX512BW__) && defined(__AVX512BF16__)
 namespace {
 
+namespace d = rectify::detail;
+
 [[gnu::noinline]] void half_round_trip(const std::uint16_t* x, std::uint16_t* y, std::size_t n) {
-    constexpr int nearest = _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC;
-    for (std::size_t i = 0; i < n; i += 32) {
-        const __m512 a = _mm512_cvtph_ps(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(x + i)));
-        const __m512 b = _mm512_cvtph_ps(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(x + i + 16)));
-        _mm256_storeu_si256(reinterpret_cast<__m256i*>(y + i), _mm512_cvtps_ph(a, nearest));
-        _mm256_storeu_si256(reinterpret_cast<__m256i*>(y + i + 16), _mm512_cvtps_ph(b, nearest));
-    }
+    const auto* in = reinterpret_cast<const rectify::half*>(x);
+    auto* out = reinterpret_cast<rectify::half*>(y);
+    constexpr std::size_t W = d::storage_batch<rectify::half>::size;
+    for (std::size_t i = 0; i < n; i += W) d::store_narrowed<false>(d::load_widened(in + i), out + i);
 }
 
 [[gnu::noinline]] void bfloat16_round_trip(const std::uint16_t* x, std::uint16_t* y, std::size_t n) {
-    const __m512i order = _mm512_set_epi32(0x1F000F, 0x1E000E, 0x1D000D, 0x1C000C, 0x1B000B, 0x1A000A, 0x190009,
-                                           0x180008, 0x170007, 0x160006, 0x150005, 0x140004, 0x130003, 0x120002,
-                                           0x110001, 0x100000);
-    std::size_t flushed = 0;  // the test's branch taken: never here (no input is a float denormal)
-    for (std::size_t i = 0; i < n; i += 32) {
-        const __m512i u = _mm512_loadu_si512(x + i);
-        const __m512 even = _mm512_castsi512_ps(_mm512_slli_epi32(u, 16));
-        const __m512 odd = _mm512_castsi512_ps(_mm512_and_si512(u, _mm512_set1_epi32(static_cast<int>(0xFFFF0000u))));
-        const __m512i packed = reinterpret_cast<__m512i>(_mm512_cvtne2ps_pbh(odd, even));
-        if (_mm512_testn_epi16_mask(packed, _mm512_set1_epi16(0x7FFF)) != 0) ++flushed;
-        _mm512_storeu_si512(y + i, _mm512_permutexvar_epi16(order, packed));
-    }
-    asm volatile("" : : "r"(flushed));
+    const auto* in = reinterpret_cast<const rectify::bfloat16*>(x);
+    auto* out = reinterpret_cast<rectify::bfloat16*>(y);
+    constexpr std::size_t W = d::storage_batch<rectify::bfloat16>::size;
+    for (std::size_t i = 0; i < n; i += 2 * W) d::store_narrowed_pair<false>(d::load_widened_pair(in + i), out + i);
 }
 
 [[gnu::noinline]] void copy(const std::uint16_t* x, std::uint16_t* y, std::size_t n) { std::memcpy(y, x, 2 * n); }
