@@ -488,8 +488,10 @@ void check_prelu16(rectify::ChannelShape s, std::size_t nw, std::uint64_t seed) 
 TEMPLATE_TEST_CASE("16-bit PReLU: NCHW, channels last, one shared weight", "[half][prelu]", bfloat16, half) {
     std::uint64_t seed = 90;
     for (std::size_t outer : {1, 3})
-        for (std::size_t channels : {1, 3, 17})
-            for (std::size_t inner : {1, 2, 15, 16, 17, 49}) {
+        // 32, 64, 128: whole pairs of bfloat16 batches (and whole half batches), up to the widest short
+        // row or run of PReLU forward on AVX-512 (eight batches); 256: wider.
+        for (std::size_t channels : {1, 3, 17, 32, 128})
+            for (std::size_t inner : {1, 2, 15, 16, 17, 32, 49, 64, 256}) {
                 check_prelu16<TestType>({outer, channels, inner}, channels, ++seed);
                 check_prelu16<TestType>({outer, channels, inner}, 1, ++seed);
             }

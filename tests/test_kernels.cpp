@@ -439,7 +439,10 @@ TEMPLATE_TEST_CASE("kernel harness: PReLU, NCHW (inner > 1, one weight per chann
     std::uint64_t seed = 10;
     for (std::size_t outer : {1, 2, 3})
         for (std::size_t channels : {1, 2, 3, 5})
-            for (std::size_t inner : {std::size_t{2}, std::size_t{3}, W - 1, W, W + 1, 2 * W + 3, 3 * W + 1})
+            // Runs of whole batches up to 8 of them (W: every lane count's whole batches; 8 * W the
+            // widest short run on AVX-512 float) take PReLU forward's short-run loop, the others a
+            // transform per run.
+            for (std::size_t inner : {std::size_t{2}, std::size_t{3}, W - 1, W, W + 1, 2 * W, 2 * W + 3, 3 * W + 1, 8 * W})
                 check_prelu<TestType>({outer, channels, inner}, channels, ++seed);
 }
 
@@ -449,7 +452,7 @@ TEMPLATE_TEST_CASE("kernel harness: PReLU, channels last (inner == 1, weights va
     std::uint64_t seed = 20;
     for (std::size_t outer : {1, 2, 5})
         for (std::size_t channels : {std::size_t{1}, std::size_t{2}, std::size_t{3}, W - 1, W, W + 1, 2 * W + 1, 3 * W + 1,
-                                         4 * W, 7 * W + 3, 9 * W + 1})  // register tiles of every width, wider rows
+                                         2 * W, 4 * W, 7 * W + 3, 8 * W, 9 * W + 1})  // register tiles of every width, wider rows
             check_prelu<TestType>({outer, channels, 1}, channels, ++seed);
 }
 

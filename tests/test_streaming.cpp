@@ -166,6 +166,7 @@ template <class T>
 void check_prelu_streaming_layouts() {
     const std::size_t n = (std::size_t(40) << 20) / sizeof(T);
     SECTION("channels first") { check_prelu_streaming<T>({8, 16, n / 128 + 3}, 16); }
+    SECTION("channels first, short runs") { check_prelu_streaming<T>({n / 1024 + 1, 16, 64}, 16); }
     SECTION("channels last") { check_prelu_streaming<T>({n / 64 + 1, 64, 1}, 64); }
     SECTION("one shared weight") { check_prelu_streaming<T>({1, 1, n + 5}, 1); }
 }

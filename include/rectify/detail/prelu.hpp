@@ -335,11 +335,106 @@ inline bool prelu_streams(const S* x, const S* y, const ChannelShape& s) {
     return run * sizeof(S) >= streaming_min_run_bytes && streams(s.outer * s.channels * s.inner, y, x);
 }
 
-// Channels last, rows [o0, o1): one transform per row, the weights loaded like a second input.
+#if RECTIFY_DETAIL_SIMD
+// The widest register tile, in whole batches: PReLU backward's sums (twice as many for float, whose
+// terms are doubles; as many again in compensations for double) fit AVX-512's 32 registers, or the
+// 16 of the narrower instruction sets; so do PReLU forward's weights and results.
+inline constexpr std::size_t row_tile_batches = sizeof(batch<float>) == 64 ? 8 : 4;
+
+// Whether rows or runs of n elements are short ones: whole batches, at most row_tile_batches of
+// them (bfloat16: whole pairs of batches, storage.hpp). Those run in one loop over all the rows or
+// runs of a piece (below) instead of a transform each, which paid a call, its setup and its tail
+// check on every 64-element row or run (Zen 4, 64 channels, el/ns: float NCHW at 4K 14.2-15.5 ->
+// 17.7-19.6; channels last at 64K, where the weights are now widened once, bfloat16 10.8-12.6 ->
+// 14.8-16.6 and half 10.2-11.1 -> 14.5-14.9).
+template <class S>
+inline bool prelu_forward_short(std::size_t n) {
+    constexpr std::size_t step = (pairs_widened<S> ? 2 : 1) * lanes<compute_t<S>>;
+    return n % step == 0 && n / lanes<compute_t<S>> <= row_tile_batches;
+}
+
+// One short row or run: n elements (a multiple of `step` above) at x + at, y + at, with the
+// slopes of batch (or pair of batches) k given by slopes(k).
+template <bool streaming, class S, class Slopes>
+RECTIFY_DETAIL_ALWAYS_INLINE void prelu_forward_short_run(const S* x, S* y, std::size_t at, std::size_t n,
+                                                          const Slopes& slopes) {
+    constexpr std::size_t W = lanes<compute_t<S>>;
+    if constexpr (pairs_widened<S>) {
+        for (std::size_t j = 0, k = 0; j < n; j += 2 * W, ++k) {
+            if constexpr (streaming) prefetch_ahead<2 * W * sizeof(S)>(x + at + j);
+            const widened_pair<S> v = load_widened_pair(x + at + j);
+            const widened_pair<S>& w = slopes(k);
+            store_narrowed_pair<streaming>(widened_pair<S>{leaky_forward(v.even, w.even), leaky_forward(v.odd, w.odd)}, y + at + j);
+        }
+    } else {
+        for (std::size_t j = 0, k = 0; j < n; j += W, ++k) {
+            if constexpr (streaming) prefetch_ahead<W * sizeof(S)>(x + at + j);
+            store_batch<streaming>(leaky_forward(load_widened(x + at + j), slopes(k)), y + at + j);
+        }
+    }
+}
+
+// A batch, or for bfloat16 a pair of batches, of the slopes.
+template <class S>
+using slope_step = std::conditional_t<pairs_widened<S>, widened_pair<S>, batch<compute_t<S>>>;
+
+// Channels last, short rows [o0, o1): the weights widened once (for half and bfloat16, conversions
+// per row saved), then every row.
+template <bool streaming, class S>
+inline void prelu_forward_short_rows(const S* x, const S* weight, S* y, std::size_t channels, std::size_t o0,
+                                     std::size_t o1) {
+    constexpr std::size_t step = (pairs_widened<S> ? 2 : 1) * lanes<compute_t<S>>;
+    slope_step<S> w[row_tile_batches];
+    for (std::size_t k = 0; k < channels / step; ++k) {
+        if constexpr (pairs_widened<S>) w[k] = load_widened_pair(weight + k * step);
+        else w[k] = load_widened(weight + k * step);
+    }
+    // By reference: a pair returned by value was stored to the stack on every step (GCC 12).
+    const auto slopes = [&w](std::size_t k) RECTIFY_DETAIL_INLINE_LAMBDA -> const slope_step<S>& { return w[k]; };
+    for (std::size_t o = o0; o < o1; ++o) prelu_forward_short_run<streaming>(x, y, o * channels, channels, slopes);
+}
+
+// Channels first, short runs [r0, r1), each with its channel's slope broadcast. In the mask form:
+// choosing the max form run by run where the slope allows it (as Leaky ReLU and the longer runs
+// do) made the 64-element runs slower (bfloat16 at 4K on Zen 4: 15.5 -> 10.5-11.7 el/ns, float
+// 19 -> 15-17).
+template <bool streaming, class S>
+inline void prelu_forward_short_runs(const S* x, const S* weight, S* y, std::size_t channels, std::size_t inner,
+                                     std::size_t r0, std::size_t r1) {
+    using B = batch<compute_t<S>>;
+    std::size_t c = r0 % channels;  // one division per piece
+    for (std::size_t r = r0; r < r1; ++r) {
+        const B s(widen(weight[c]));
+        slope_step<S> run_slopes;
+        if constexpr (pairs_widened<S>) run_slopes = widened_pair<S>{s, s};
+        else run_slopes = s;
+        const auto slopes = [&run_slopes](std::size_t) RECTIFY_DETAIL_INLINE_LAMBDA -> const slope_step<S>& {
+            return run_slopes;
+        };
+        prelu_forward_short_run<streaming>(x, y, r * inner, inner, slopes);
+        if (++c == channels) c = 0;
+    }
+}
+#endif
+
+// Channels last, rows [o0, o1): one transform per row, the weights loaded like a second input (short
+// rows: above).
 template <class S>
 inline void prelu_forward_rows(const S* x, const S* weight, S* y, std::size_t channels, std::size_t o0,
                                std::size_t o1, bool streaming) {
     using T = compute_t<S>;
+#if RECTIFY_DETAIL_SIMD
+    if (prelu_forward_short<S>(channels)) {
+        // Streaming only where the rows are aligned (the transforms' padded heads are not worth it here).
+        if (streaming && stream_aligned(y + o0 * channels)) {
+            prelu_forward_short_rows<true>(x, weight, y, channels, o0, o1);
+            streaming_stores_done();
+        } else {
+            prelu_forward_short_rows<false>(x, weight, y, channels, o0, o1);
+        }
+        return;
+    }
+#endif
     for (std::size_t o = o0; o < o1; ++o) {
 #if RECTIFY_DETAIL_SIMD
         // The mask form for every weight: max(x, x * w) where every weight allows it (the form Leaky
@@ -358,11 +453,22 @@ inline void prelu_forward_rows(const S* x, const S* weight, S* y, std::size_t ch
 }
 
 // Channels first, runs [r0, r1) (run r: outer index r / channels, channel r % channels), each on
-// the calling thread.
+// the calling thread (short runs: above).
 template <class S>
 inline void prelu_forward_runs(const S* x, const S* weight, S* y, std::size_t channels, std::size_t inner,
                                std::size_t r0, std::size_t r1, bool streaming) {
     using T = compute_t<S>;
+#if RECTIFY_DETAIL_SIMD
+    if (prelu_forward_short<S>(inner)) {
+        if (streaming && stream_aligned(y + r0 * inner)) {
+            prelu_forward_short_runs<true>(x, weight, y, channels, inner, r0, r1);
+            streaming_stores_done();
+        } else {
+            prelu_forward_short_runs<false>(x, weight, y, channels, inner, r0, r1);
+        }
+        return;
+    }
+#endif
     std::size_t c = r0 % channels;  // one division per piece
     for (std::size_t r = r0; r < r1; ++r) {
         const std::size_t offset = r * inner;
@@ -514,11 +620,6 @@ inline void prelu_backward_row_tile(const S* x, const S* weight, const S* dy, S*
         if constexpr (compensated) e[i].store_unaligned(comps + c0 + i * sum_lanes);
     }
 }
-
-// The widest register tile, in whole batches: its sums (twice as many for float, whose terms are
-// doubles; as many again in compensations for double) fit AVX-512's 32 registers, or the 16 of
-// the narrower instruction sets.
-inline constexpr std::size_t row_tile_batches = sizeof(batch<float>) == 64 ? 8 : 4;
 
 // prelu_backward_row_tile for K = batches, chosen at run time (batches <= Max).
 template <bool large, std::size_t Max, class S>
