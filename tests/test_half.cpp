@@ -513,4 +513,46 @@ TEST_CASE("16-bit PReLU: dweight rounded once from the double sum", "[half][prel
     CHECK(wide(dw[0]) == 1.0f + 0x1p-7f);
 }
 
+// bfloat16 has float's exponent range, so a product x·dy can overflow float where the double sum
+// holds it: -2^70·2^70 and -2^70·-2^70 cancel there exactly, leaving the -2^100 beside them (every
+// partial sum of the three is exact in double, whatever the order; float products would give
+// inf - inf = NaN). Every layout, the three anywhere in the channel's batches (among 41 elements:
+// a tail batch too), and a zero x·dy from x = 0 beside them.
+TEST_CASE("16-bit PReLU: bfloat16 products beyond float's range still summed exactly", "[half][prelu]") {
+    const std::size_t n = 41;
+    const float expected = -0x1p100f;
+    for (std::size_t at = 0; at + 2 < n; at += 3) {
+        std::vector<bfloat16> x(n, bfloat16(1.0f)), dy(n, bfloat16(1.0f));  // x > 0: adds nothing
+        x[at] = bfloat16(-0x1p70f);
+        dy[at] = bfloat16(0x1p70f);
+        x[at + 1] = bfloat16(-0x1p70f);
+        dy[at + 1] = bfloat16(-0x1p70f);
+        x[at + 2] = bfloat16(-0x1p50f);
+        dy[at + 2] = bfloat16(0x1p50f);
+        x[(at + 7) % n] = bfloat16(0.0f);  // 0 * 1
+        const std::vector<bfloat16> w = {bfloat16(0.25f)};
+        std::vector<bfloat16> dx(n), dw(1);
+        rectify::prelu_backward(x, w, dy, dx, dw, {1, 1, n});  // one shared weight
+        CHECK(wide(dw[0]) == expected);
+        // Two channels, the elements above in channel 1 (channel 0: x = 1, nothing to add), channels
+        // first ({1, 2, n}) and channels last ({n, 2, 1}).
+        const std::vector<bfloat16> w2 = {bfloat16(0.25f), bfloat16(0.25f)};
+        std::vector<bfloat16> dw2(2), dx2(2 * n);
+        std::vector<bfloat16> xf(2 * n, bfloat16(1.0f)), dyf(2 * n, bfloat16(1.0f));
+        std::vector<bfloat16> xl(2 * n, bfloat16(1.0f)), dyl(2 * n, bfloat16(1.0f));
+        for (std::size_t k = 0; k < n; ++k) {
+            xf[n + k] = x[k];
+            dyf[n + k] = dy[k];
+            xl[2 * k + 1] = x[k];
+            dyl[2 * k + 1] = dy[k];
+        }
+        rectify::prelu_backward(xf, w2, dyf, dx2, dw2, {1, 2, n});
+        CHECK(wide(dw2[0]) == 0.0f);
+        CHECK(wide(dw2[1]) == expected);
+        rectify::prelu_backward(xl, w2, dyl, dx2, dw2, {n, 2, 1});
+        CHECK(wide(dw2[0]) == 0.0f);
+        CHECK(wide(dw2[1]) == expected);
+    }
+}
+
 }  // namespace

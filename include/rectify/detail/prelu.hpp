@@ -241,6 +241,24 @@ RECTIFY_DETAIL_ALWAYS_INLINE void add_weight_grad(const S* xp, const S* gp, cons
 #if defined(__AVX512F__)
     if constexpr (std::is_same_v<T, float> && std::is_base_of_v<xsimd::avx512f, arch>) {
         const __mmask16 m = _mm512_cmp_ps_mask(xv, _mm512_setzero_ps(), _CMP_NGT_UQ);  // NaN: true
+        if constexpr (is_16bit<S>) {
+            // Two 16-bit values have at most 11 significant bits each, so their product is exact in
+            // float while it stays in float's normal range: always for half; for bfloat16, whose
+            // range is float's, unless it overflows or underflows. Then only the product is widened
+            // (two conversions per batch instead of four). A batch where some selected product is
+            // ±0, ±inf or denormal (x or dy zero or infinite, or the float product out of range)
+            // takes the widened factors below instead, as float arrays do. The sums are the same
+            // bits either way. Zen 4, 64 channels, 64K: bfloat16 channels first 3.78 -> 4.11 el/ns,
+            // half 4.05 -> 4.55 (channels last +5 % and +9 %).
+            const __m512 p = _mm512_maskz_mul_ps(m, xv, g);
+            if (_mm512_mask_fpclass_ps_mask(m, p, 0x3E) == 0) {
+                sum_batch pw[2];
+                widen(batch<float>(p), pw);
+                s[0] += pw[0];
+                s[1] += pw[1];
+                return;
+            }
+        }
         sum_batch xw[2], gw[2];
         if constexpr (std::is_same_v<S, float>) {
             for (int h = 0; h < 2; ++h) {
