@@ -241,6 +241,7 @@ RECTIFY_DETAIL_ALWAYS_INLINE void add_weight_grad(const S* xp, const S* gp, cons
 #if defined(__AVX512F__)
     if constexpr (std::is_same_v<T, float> && std::is_base_of_v<xsimd::avx512f, arch>) {
         const __mmask16 m = _mm512_cmp_ps_mask(xv, _mm512_setzero_ps(), _CMP_NGT_UQ);  // NaN: true
+#if defined(__AVX512DQ__)
         if constexpr (is_16bit<S>) {
             // Two 16-bit values have at most 11 significant bits each, so their product is exact in
             // float while it stays in float's normal range: always for half; for bfloat16, whose
@@ -259,6 +260,7 @@ RECTIFY_DETAIL_ALWAYS_INLINE void add_weight_grad(const S* xp, const S* gp, cons
                 return;
             }
         }
+#endif
         sum_batch xw[2], gw[2];
         if constexpr (std::is_same_v<S, float>) {
             for (int h = 0; h < 2; ++h) {
