@@ -172,12 +172,12 @@ struct lane_sums {
         }
     }
 
-    // The total, rounded once to Out (T, or the 16-bit type T computes). For float the parts and the
-    // lanes are added plainly (the terms are exact and the sum far inside the bound); for double
-    // through compensated sums, and once a lane's sum is inf or NaN that is the result (channel_sum).
     // For float: the four parts added lane by lane.
     sum_batch lane_total() const { return (sums[0] + sums[1]) + (sums[2] + sums[3]); }
 
+    // The total, rounded once to Out (T, or the 16-bit type T computes). For float the parts and the
+    // lanes are added plainly (the terms are exact and the sum far inside the bound); for double
+    // through compensated sums, and once a lane's sum is inf or NaN that is the result (channel_sum).
     template <class Out = T>
     Out value() const {
         if constexpr (!compensated) {
@@ -552,8 +552,9 @@ inline void prelu_backward_channels(const S* x, const S* weight, const S* dy, S*
     if constexpr (!lane_sums<T>::compensated) {
         // Float sums: the lane totals of sum_lanes channels are added up together (xsimd::haddp), each
         // channel's lanes in one fixed order whichever channels share its group (a short group is
-        // padded with zeros), so the result still depends on the shape alone. One horizontal sum per
-        // channel took a third of the time of the benchmark's 64-element channels (NCHW, 4K).
+        // padded with zeros), so the result still depends on the shape alone. With one horizontal sum
+        // per channel, the profile put a third of the time of the benchmark's 64-element channels on
+        // the sums (NCHW, 4K); grouped, that case went from 4.0-4.3 to 4.3-4.5 el/ns on Zen 4.
         for (std::size_t c = c0; c < c1; c += sum_lanes) {
             const std::size_t group = std::min(sum_lanes, c1 - c);
             sum_batch totals[sum_lanes];
