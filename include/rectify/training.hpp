@@ -222,11 +222,13 @@ double dead_units(X&& pre_activations, std::size_t units, double threshold = 0.0
                                    " elements, not a whole number of samples of units = " + std::to_string(units));
     if (x.empty()) detail::fail(function, "pre_activations has no sample (0 elements)");
     const C t = static_cast<C>(threshold);
-    std::vector<unsigned char> fired(units, 0);
+    // One word per unit, not a byte: Debian's Clang 14 crashed in its backend on the vectorized count
+    // of a byte array (a v8i64 compare of zero-extended bytes) when built for AVX-512F without BW.
+    std::vector<std::size_t> fired(units, 0);
     for (std::size_t row = 0; row < x.size(); row += units)
-        for (std::size_t u = 0; u < units; ++u) fired[u] |= static_cast<unsigned char>(static_cast<C>(x[row + u]) > t);
+        for (std::size_t u = 0; u < units; ++u) fired[u] |= static_cast<std::size_t>(static_cast<C>(x[row + u]) > t);
     std::size_t dead = 0;
-    for (unsigned char f : fired) dead += f ? 0 : 1;
+    for (std::size_t f : fired) dead += f ? 0 : 1;
     return static_cast<double>(dead) / static_cast<double>(units);
 }
 
