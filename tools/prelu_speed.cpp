@@ -17,7 +17,9 @@ struct D {
   std::vector<T> x, dy, dx, w, dw;
   D(size_t n) : x(n), dy(n), dx(n), w(64), dw(64) {
     std::mt19937 g(1); std::uniform_real_distribution<float> u(-1, 1), uw(0.05f, 0.5f);
-    for (auto& v : x) v = T(u(g)); for (auto& v : dy) v = T(u(g)); for (auto& v : w) v = T(uw(g));
+    for (auto& v : x) v = T(u(g));
+    for (auto& v : dy) v = T(u(g));
+    for (auto& v : w) v = T(uw(g));
   }
 };
 template <class T, bool nhwc>

@@ -368,12 +368,26 @@ inline constexpr std::size_t row_tile_batches = sizeof(batch<float>) == 64 ? 8 :
 // 17.7-19.6; channels last at 64K, where the weights are now widened once, bfloat16 10.8-12.6 ->
 // 14.8-16.6 and half 10.2-11.1 -> 14.5-14.9).
 template <class S>
+inline constexpr std::size_t short_step = (pairs_widened<S> ? 2 : 1) * lanes<compute_t<S>>;
+template <class S>
 inline bool prelu_forward_short(std::size_t n) {
-    constexpr std::size_t step = (pairs_widened<S> ? 2 : 1) * lanes<compute_t<S>>;
-    return n % step == 0 && n / lanes<compute_t<S>> <= row_tile_batches;
+    return n % short_step<S> == 0 && n / lanes<compute_t<S>> <= row_tile_batches;
 }
 
-// One short row or run: n elements (a multiple of `step` above) at x + at, y + at, with the
+// Calls run(std::true_type) with streaming stores where they were chosen and y, the first output,
+// is aligned for them (the transforms' padded heads are not worth it for short rows and runs), then
+// fences them; run(std::false_type) otherwise.
+template <class S, class Run>
+RECTIFY_DETAIL_ALWAYS_INLINE void run_short(bool streaming, const S* y, const Run& run) {
+    if (streaming && stream_aligned(y)) {
+        run(std::true_type{});
+        streaming_stores_done();
+    } else {
+        run(std::false_type{});
+    }
+}
+
+// One short row or run: n elements (a multiple of short_step) at x + at, y + at, with the
 // slopes of batch (or pair of batches) k given by slopes(k).
 template <bool streaming, class S, class Slopes>
 RECTIFY_DETAIL_ALWAYS_INLINE void prelu_forward_short_run(const S* x, S* y, std::size_t at, std::size_t n,
@@ -403,7 +417,7 @@ using slope_step = std::conditional_t<pairs_widened<S>, widened_pair<S>, batch<c
 template <bool streaming, class S>
 inline void prelu_forward_short_rows(const S* x, const S* weight, S* y, std::size_t channels, std::size_t o0,
                                      std::size_t o1) {
-    constexpr std::size_t step = (pairs_widened<S> ? 2 : 1) * lanes<compute_t<S>>;
+    constexpr std::size_t step = short_step<S>;
     slope_step<S> w[row_tile_batches];
     for (std::size_t k = 0; k < channels / step; ++k) {
         if constexpr (pairs_widened<S>) w[k] = load_widened_pair(weight + k * step);
@@ -445,13 +459,9 @@ inline void prelu_forward_rows(const S* x, const S* weight, S* y, std::size_t ch
     using T = compute_t<S>;
 #if RECTIFY_DETAIL_SIMD
     if (prelu_forward_short<S>(channels)) {
-        // Streaming only where the rows are aligned (the transforms' padded heads are not worth it here).
-        if (streaming && stream_aligned(y + o0 * channels)) {
-            prelu_forward_short_rows<true>(x, weight, y, channels, o0, o1);
-            streaming_stores_done();
-        } else {
-            prelu_forward_short_rows<false>(x, weight, y, channels, o0, o1);
-        }
+        run_short(streaming, y + o0 * channels, [&](auto stream) RECTIFY_DETAIL_INLINE_LAMBDA {
+            prelu_forward_short_rows<decltype(stream)::value>(x, weight, y, channels, o0, o1);
+        });
         return;
     }
 #endif
@@ -480,12 +490,9 @@ inline void prelu_forward_runs(const S* x, const S* weight, S* y, std::size_t ch
     using T = compute_t<S>;
 #if RECTIFY_DETAIL_SIMD
     if (prelu_forward_short<S>(inner)) {
-        if (streaming && stream_aligned(y + r0 * inner)) {
-            prelu_forward_short_runs<true>(x, weight, y, channels, inner, r0, r1);
-            streaming_stores_done();
-        } else {
-            prelu_forward_short_runs<false>(x, weight, y, channels, inner, r0, r1);
-        }
+        run_short(streaming, y + r0 * inner, [&](auto stream) RECTIFY_DETAIL_INLINE_LAMBDA {
+            prelu_forward_short_runs<decltype(stream)::value>(x, weight, y, channels, inner, r0, r1);
+        });
         return;
     }
 #endif
