@@ -14,8 +14,8 @@
 //   - r = z - n*ln2 is one fused multiply-add with a single ln2 constant where |n| is small enough
 //     for n*(ln2 - ln2_rounded) not to matter (ELU, gradients), two (Cody–Waite) elsewhere;
 //   - expm1(r) = r + r^2 * P(r), P a minimax polynomial (degree 4 for float, 10 for double).
-// The gradients' exp (exp_bounded) needs no expm1 and no fused denominator, so where one register
-// permute looks up a table of 2^(j/8) (AVX-512; AVX2 for float) it reduces to |r| <= ln2/16 and
+// The gradients' exp (exp_bounded) needs no expm1 and no fused denominator, so where a register
+// permute looks up a table of 2^(j/8) (AVX-512 and AVX2) it reduces to |r| <= ln2/16 and
 // needs a polynomial of degree 3 / 7 instead of 6 / 12 (exp_by_table): on Zen 4 the multiply-adds
 // bound the gradient kernels, and ELU/SiLU backward ran 1.2-1.4x faster.
 //
@@ -184,15 +184,16 @@ RECTIFY_DETAIL_ALWAYS_INLINE xsimd::batch<T, A> expm1_bounded(const xsimd::batch
     return with_exp_parts<split>(z, [](const B&, const B& s, const B& q) { return detail::fma(s, q, s - B(T(1))); });
 }
 
-// Whether exp_by_table can look its table up with one register permute on arch A: AVX-512 (float
-// and double) and AVX2 (float; AVX2 has no variable permute of 64-bit lanes).
+// Whether exp_by_table can look its table up in registers on arch A: AVX-512 and AVX2, with one
+// permute (AVX2 double: two of 32-bit lanes and a blend, AVX2 having no variable permute of 64-bit
+// lanes).
 template <class T, class A>
 inline constexpr bool has_exp_table =
 #if defined(__AVX512F__)
     std::is_base_of_v<xsimd::avx512f, A> ||
 #endif
 #if defined(__AVX2__)
-    (std::is_base_of_v<xsimd::avx2, A> && std::is_same_v<T, float>) ||
+    std::is_base_of_v<xsimd::avx2, A> ||
 #endif
     false;
 
@@ -217,8 +218,19 @@ RECTIFY_DETAIL_ALWAYS_INLINE U exp2_eighth_mantissas(const U& index) {
 #endif
     {
 #if defined(__AVX2__)
-        const __m256i table = _mm256_setr_epi32(m(0), m(1), m(2), m(3), m(4), m(5), m(6), m(7));
-        return U(_mm256_permutevar8x32_epi32(table, index));
+        if constexpr (std::is_same_v<T, float>) {
+            const __m256i table = _mm256_setr_epi32(m(0), m(1), m(2), m(3), m(4), m(5), m(6), m(7));
+            return U(_mm256_permutevar8x32_epi32(table, index));
+        } else {
+            // The entries' low and high 32-bit halves as two tables of eight, both looked up by j
+            // (copied from each 64-bit lane's low half into its high half), then interleaved.
+            const auto low = [&m](int j) { return static_cast<int>(static_cast<std::uint32_t>(m(j))); };
+            const auto high = [&m](int j) { return static_cast<int>(static_cast<std::uint64_t>(m(j)) >> 32); };
+            const __m256i lows = _mm256_setr_epi32(low(0), low(1), low(2), low(3), low(4), low(5), low(6), low(7));
+            const __m256i highs = _mm256_setr_epi32(high(0), high(1), high(2), high(3), high(4), high(5), high(6), high(7));
+            const __m256i j = _mm256_shuffle_epi32(index, _MM_SHUFFLE(2, 2, 0, 0));
+            return U(_mm256_blend_epi32(_mm256_permutevar8x32_epi32(lows, j), _mm256_permutevar8x32_epi32(highs, j), 0xAA));
+        }
 #else
         static_assert(has_exp_table<T, A>, "no register table lookup on this arch");
         return index;
