@@ -114,6 +114,15 @@ struct exp_constants<double> {
                                               0x1.8ace5422aa0dbp+0,
                                               0x1.ae89f995ad3adp+0,
                                               0x1.d5818dcfba487p+0};
+    // 2^(j/8) - exp2_eighths[j], rounded (SiLU's denominator by the table carries it).
+    static constexpr double exp2_eighths_low[] = {0x0p+0,
+                                                  -0x1.19041b9d78a76p-55,
+                                                  0x1.6f46ad23182e4p-55,
+                                                  0x1.d4397afec42e2p-56,
+                                                  -0x1.bdd3413b26456p-54,
+                                                  0x1.6e9f156864b27p-54,
+                                                  0x1.7a1cd345dcc81p-54,
+                                                  0x1.2ed02d75b3707p-55};
     static constexpr double table_poly[] = {0x1.000000000010ep-1,  0x1.5555555555159p-3,  0x1.55555547f58dfp-5,
                                             0x1.11111124e9c33p-7,  0x1.6c1cc30e45a9ap-10, 0x1.a016901ee4a59p-13};
 };
@@ -197,14 +206,25 @@ inline constexpr bool has_exp_table =
 #endif
     false;
 
-// The mantissa bits of 2^(j/8) for j = the low 3 bits of each lane of index.
-template <class T, class A, class U>
-RECTIFY_DETAIL_ALWAYS_INLINE U exp2_eighth_mantissas(const U& index) {
-    using C = exp_constants<T>;
-    using Bits = typename C::bits_type;
-    constexpr Bits mantissa_mask = (Bits(1) << C::mantissa_bits) - 1;
-    using Lane = std::conditional_t<sizeof(T) == 4, int, long long>;  // the intrinsics' element type
-    constexpr auto m = [](int j) { return static_cast<Lane>(std::bit_cast<Bits>(C::exp2_eighths[j]) & mantissa_mask); };
+// Whether a lookup is one permute of one register for T on A (AVX-512). SiLU's double denominator
+// looks up two tables and pays only there: built for AVX2 (two permutes and a blend per lookup)
+// it ran at 0.80-0.85 el/ns against 0.88-0.90 with the whole-range polynomial (Zen 4).
+template <class T, class A>
+inline constexpr bool has_one_permute_table =
+#if defined(__AVX512F__)
+    std::is_base_of_v<xsimd::avx512f, A>;
+#else
+    false;
+#endif
+
+// The lanes' integer type in the intrinsics' signatures.
+template <class T>
+using table_lane = std::conditional_t<sizeof(T) == 4, int, long long>;
+
+// entry(j) (a table_lane<T>, j = 0..7) for j = the low 3 bits of each lane of index: one register
+// permute (AVX2 double: two and a blend).
+template <class T, class A, class U, class Entry>
+RECTIFY_DETAIL_ALWAYS_INLINE U look_up_eighth(const U& index, const Entry& m) {
 #if defined(__AVX512F__)
     if constexpr (std::is_base_of_v<xsimd::avx512f, A> && std::is_same_v<T, float>) {
         // 16 lanes indexed by the low 4 bits: the 8 entries twice.
@@ -238,36 +258,82 @@ RECTIFY_DETAIL_ALWAYS_INLINE U exp2_eighth_mantissas(const U& index) {
     }
 }
 
-// exp(z) for z in [exp_floor, 0] by a table of eight entries, where one register permute looks it
-// up (has_exp_table): n = round(8 z log2e) = 8m + j, r = z - n*ln2/8 (|r| <= ln2/16),
+// The mantissa bits of 2^(j/8) for j = the low 3 bits of each lane of index.
+template <class T, class A, class U>
+RECTIFY_DETAIL_ALWAYS_INLINE U exp2_eighth_mantissas(const U& index) {
+    using C = exp_constants<T>;
+    using Bits = typename C::bits_type;
+    constexpr Bits mantissa_mask = (Bits(1) << C::mantissa_bits) - 1;
+    return look_up_eighth<T, A>(index, [](int j) {
+        return static_cast<table_lane<T>>(std::bit_cast<Bits>(C::exp2_eighths[j]) & mantissa_mask);
+    });
+}
+
+// The table's scheme: n = round(8 z log2e) = 8m + j, r = z - n*ln2/8 (|r| <= ln2/16),
 // exp(z) = 2^m * 2^(j/8) * exp(r), exp(r) - 1 = q by a polynomial of degree 3 (float) / 7 (double)
 // where the whole-range one needs 6 / 12: three / five fewer multiply-adds, and those bound the
-// gradient kernels' speed. One fused multiply-add gives n + 8*bias in t's low bits: shifted into the
+// kernels' speed. One fused multiply-add gives n + 8*bias in t's low bits: shifted into the
 // exponent field, its high bits are m's biased exponent and its low 3 bits index the table; the
-// entry's mantissa goes in by an or. ln2/8 is ln2_single/8 (exact), so r's error is the one of the
-// whole-range exp with the single constant. The table entries round once (half an ULP, relative
-// 2^-24 for float), the polynomial's error is 0.22 eps (float) / 0.013 eps (double); the gradient
-// bounds (relative to |dy|) keep their margin: tests/test_accuracy.cpp and the exhaustive test.
-template <class T, class A>
-RECTIFY_DETAIL_ALWAYS_INLINE xsimd::batch<T, A> exp_by_table(const xsimd::batch<T, A>& z) {
+// entry's mantissa goes in by an or. Returns use(q, bits of t, 2^m's bits, scale = 2^m * 2^(j/8)
+// rounded to T), for z with 2^m normal (0 < n + 8*bias < 8*bias + 8). r: with ln2_single/8 (exact
+// scaling; its error is the one of the whole-range exp with the single constant) or, cody_waite,
+// with the two-part split (error below 2^-58 for |n| up to 8*1022). NaN propagates into q.
+template <bool cody_waite, class T, class A, class Use>
+RECTIFY_DETAIL_ALWAYS_INLINE xsimd::batch<T, A> with_table_parts(const xsimd::batch<T, A>& z, const Use& use) {
     using B = xsimd::batch<T, A>;
     using C = exp_constants<T>;
     using Bits = typename C::bits_type;
     using U = xsimd::batch<Bits, A>;
     constexpr int exponent_bits = static_cast<int>(sizeof(T) * 8) - 1 - C::mantissa_bits;
     constexpr int bias = (1 << (exponent_bits - 1)) - 1;
-    // 1.5 * 2^mantissa_bits + 8 * bias: rounds z*8*log2e to an integer n and leaves n + 8*bias in
-    // the low bits (0 < n + 8*bias < 8*bias + 8 for z in range: the exponent stays normal).
-    const B magic(T(1.5) * T(Bits(1) << C::mantissa_bits) + T(8 * bias));
+    const B magic(T(1.5) * T(Bits(1) << C::mantissa_bits) + T(8 * bias));  // 1.5 * 2^mantissa_bits + 8 * bias
     const B t = detail::fma(z, B(C::log2e * T(8)), magic);
     const B n = t - magic;
-    const B r = detail::fma(n, B(-C::ln2_single / T(8)), z);
+    B r;
+    if constexpr (cody_waite) r = detail::fma(n, B(-C::ln2_lo / T(8)), detail::fma(n, B(-C::ln2_hi / T(8)), z));
+    else r = detail::fma(n, B(-C::ln2_single / T(8)), z);
     const B q = detail::fma(r * r, horner(r, C::table_poly), r);
     const U bits = xsimd::bitwise_cast<U>(t);
     constexpr Bits exponent_mask = ((Bits(1) << exponent_bits) - 1) << C::mantissa_bits;
     const U exponent = (bits << (C::mantissa_bits - 3)) & U(exponent_mask);  // m + bias; j shifted out below it
-    const B scale = xsimd::bitwise_cast<B>(exponent | exp2_eighth_mantissas<T, A>(bits));
-    return detail::fma(scale, q, scale);
+    return use(q, bits, exponent, xsimd::bitwise_cast<B>(exponent | exp2_eighth_mantissas<T, A>(bits)));
+}
+
+// exp(z) for z in [exp_floor, 0] by the table (has_exp_table), for the gradients. The table entries
+// round once (half an ULP, relative 2^-24 for float), the polynomial's error is 0.22 eps (float) /
+// 0.013 eps (double); the gradient bounds (relative to |dy|) keep their margin:
+// tests/test_accuracy.cpp and the exhaustive test.
+template <class T, class A>
+RECTIFY_DETAIL_ALWAYS_INLINE xsimd::batch<T, A> exp_by_table(const xsimd::batch<T, A>& z) {
+    using B = xsimd::batch<T, A>;
+    return with_table_parts<false>(z, [](const B& q, const auto&, const auto&, const B& scale) {
+        return detail::fma(scale, q, scale);
+    });
+}
+
+// 1 + exp(z) for double z in [exp_floor, -silu_left] (NaN propagates) by the table, rounded once
+// but for terms below 2^-50 of an ULP: SiLU's fused denominator where the whole-range polynomial
+// costs five more multiply-adds. exp(z) = S (1 + q) + S_lo (1 + q), S = 2^m * 2^(j/8) rounded (exact
+// in T), S_lo = 2^m times the entry's rounding error; 1 + S is split into its rounded sum D and
+// the sum's exact error (Fast2Sum, the larger addend first), which joins S*q + S_lo in one
+// multiply-add; D plus that is the one rounding that counts.
+template <class T, class A>
+RECTIFY_DETAIL_ALWAYS_INLINE xsimd::batch<T, A> one_plus_exp_by_table(const xsimd::batch<T, A>& z) {
+    static_assert(std::is_same_v<T, double>, "float keeps the whole-range polynomial");
+    using B = xsimd::batch<T, A>;
+    using Bits = typename exp_constants<T>::bits_type;
+    using U = xsimd::batch<Bits, A>;
+    return with_table_parts<true>(z, [](const B& q, const U& bits, const U& exponent, const B& scale) {
+        const B low = xsimd::bitwise_cast<B>(exponent) * xsimd::bitwise_cast<B>(look_up_eighth<T, A>(bits, [](int j) {
+                          return static_cast<table_lane<T>>(std::bit_cast<Bits>(exp_constants<T>::exp2_eighths_low[j]));
+                      }));  // S_lo: 2^m times the entry's error
+        const B one(T(1));
+        const B big = xsimd::max(scale, one);
+        const B small = xsimd::min(scale, one);
+        const B sum = big + small;
+        const B sum_error = small - (sum - big);
+        return sum + detail::fma(scale, q, sum_error + low);
+    });
 }
 
 // exp(z) for z in [exp_floor, 0] (NaN propagates), for gradients: their bound is relative to
