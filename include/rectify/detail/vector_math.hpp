@@ -253,6 +253,7 @@ RECTIFY_DETAIL_ALWAYS_INLINE U look_up_eighth(const U& index, const Entry& m) {
         }
 #else
         static_assert(has_exp_table<T, A>, "no register table lookup on this arch");
+        (void)m;
         return index;
 #endif
     }
