@@ -238,7 +238,11 @@ struct batch_math<SiLU, T> {
         // gives exactly 1 on the right, and the left is set to 0. NaN stays NaN (operand order).
         const B limit(-C::exp_floor);
         const B xc = xsimd::min(limit, xsimd::max(-limit, x));
-        const B e = exp_bounded(xsimd::bitwise_or(xc, B(T(-0.0))));  // exp(-|x|)
+        // exp(-|x|), -|x| as min(-x, x): for a NaN x that is x's NaN itself (x86 returns the second
+        // operand), not the NaN with its sign flipped that an or of the sign bit gives. With two
+        // NaNs of opposite signs in one expression below, which one came out depended on the operand
+        // order the compiler chose, which differed between a batch and the padded tail (GCC -Og).
+        const B e = exp_bounded(xsimd::min(-xc, xc));
         const B d = B(T(1)) + e;
         // s * (1 + x * s(-x)) without the cancellation of 1 - s (activations.hpp, silu_grad), in one
         // expression: x >= 0: (d + x*e) / d^2; x < 0: e * (d + x) / d^2 = (e*d + x*e) / d^2.
