@@ -38,13 +38,36 @@ namespace rectify::detail::inline RECTIFY_DETAIL_ARCH_NS {
 inline constexpr std::size_t streaming_bytes = std::size_t(32) << 20;
 
 // The loads of a large call (the streaming case: out of the caches) are prefetched this many bytes
-// ahead, one cache line at a time. Without it the core computed and then waited for memory in turn:
-// on the AVX-512 Xeon at 16M floats, ELU backward ran at 1.50 el/ns and SiLU backward at 1.36,
-// against 1.87 and 1.79 with it (2 KiB and 8 KiB ahead measured no better).
+// ahead, one cache line at a time, on CPUs where that pays (software_prefetch_pays below).
 inline constexpr std::size_t cache_line = 64;
 inline constexpr std::size_t prefetch_distance = 4096;
 
 #if RECTIFY_DETAIL_SIMD
+
+// Whether the large calls prefetch their loads, decided once per process by the CPU's vendor, as
+// measured at 16M elements (one thread, Google Benchmark medians):
+// - Intel: yes. On the AVX-512 Xeon the core otherwise computed and then waited for memory in
+//   turn: float ELU backward ran at 1.50 el/ns and SiLU backward at 1.36 without the prefetches,
+//   1.87 and 1.79 with them (2 KiB and 8 KiB ahead measured no better than 4 KiB).
+// - AMD: no. On the Zen 4 development machine the same prefetches made the kernels slower, the
+//   backward ones most: float ELU backward 2.4-2.8 el/ns without them, 1.8-2.1 with them, SiLU
+//   backward 2.2-2.5 against 1.75-1.9, PReLU backward with dweight (64 channels first) 2.6-2.7
+//   against 2.0, double ELU backward 1.3-1.4 against 0.95 (the two-reads-one-write streaming loop,
+//   which prefetches nothing, ran at 2.3-2.8). Prefetching into L2 or with the non-temporal hint
+//   instead was no better.
+// Other vendors and compilers without __builtin_cpu_is prefetch, as before. Either way the results
+// are the same bits.
+inline bool software_prefetch_pays() {
+#if (defined(__GNUC__) || defined(__clang__)) && (defined(__x86_64__) || defined(__i386__))
+    static const bool pays = [] {
+        __builtin_cpu_init();
+        return !__builtin_cpu_is("amd");
+    }();
+    return pays;
+#else
+    return true;
+#endif
+}
 
 // Prefetches the line `offset` bytes after p. The address is computed as an integer: it may lie past
 // the array's end, where a prefetch never faults but pointer arithmetic would be undefined.
@@ -135,6 +158,7 @@ inline std::size_t transform_body(std::size_t i, std::size_t n, S* out, const Op
     // the caller's op GCC reloaded its parameters (Leaky ReLU's slope) from memory every step
     // (bfloat16 Leaky ReLU at 64K: 17.2 -> 18.8 el/ns on Zen 4).
     const Op op = caller_op;
+    const bool prefetch = streaming && software_prefetch_pays();
     using B = storage_batch<S>;
     constexpr std::size_t W = B::size;
     const auto store = [](const B& v, S* p) { store_batch<streaming>(v, p); };
@@ -143,7 +167,7 @@ inline std::size_t transform_body(std::size_t i, std::size_t n, S* out, const Op
         using P = widened_pair<S>;
         const auto op_pair = [&op](const auto&... v) RECTIFY_DETAIL_INLINE_LAMBDA { return P{op(v.even...), op(v.odd...)}; };
         for (; i + 4 * W <= n; i += 4 * W) {
-            if constexpr (streaming) (prefetch_ahead<4 * W * sizeof(S)>(in + i), ...);
+            if (prefetch) (prefetch_ahead<4 * W * sizeof(S)>(in + i), ...);
             const P r0 = op_pair(load_widened_pair(in + i)...);
             const P r1 = op_pair(load_widened_pair(in + i + 2 * W)...);
             store_narrowed_pair<streaming>(r0, out + i);
@@ -155,7 +179,7 @@ inline std::size_t transform_body(std::size_t i, std::size_t n, S* out, const Op
         }
     } else {
         for (; i + 4 * W <= n; i += 4 * W) {
-            if constexpr (streaming) (prefetch_ahead<4 * W * sizeof(S)>(in + i), ...);
+            if (prefetch) (prefetch_ahead<4 * W * sizeof(S)>(in + i), ...);
             const B r0 = op(load_widened(in + i)...);
             const B r1 = op(load_widened(in + i + W)...);
             const B r2 = op(load_widened(in + i + 2 * W)...);

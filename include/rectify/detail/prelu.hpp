@@ -291,9 +291,9 @@ RECTIFY_DETAIL_ALWAYS_INLINE void add_weight_grad(const S* xp, const S* gp, cons
 // runs are short (64 elements in the benchmark's NCHW 4K case), and out of line each call stored
 // the sums to memory and loaded them back, which cost as much as the run itself.
 // S is the storage type, T = compute_t<S> the type of the math (storage.hpp).
-// `large` (arrays larger than the caches): the loads are prefetched ahead and, where dx is aligned
-// to the batch, dx takes streaming stores (loops.hpp); the caller then ends its piece with
-// streaming_stores_done().
+// `large` (arrays larger than the caches): the loads are prefetched ahead where that pays and, where
+// dx is aligned to the batch, dx takes streaming stores (both loops.hpp); the caller then ends its
+// piece with streaming_stores_done().
 template <bool large, class S, class T = compute_t<S>>
 RECTIFY_DETAIL_ALWAYS_INLINE void prelu_backward_run(const S* x, const S* dy, S* dx, std::size_t n, T slope,
                                                      lane_sums<T>& sums) {
@@ -304,9 +304,10 @@ RECTIFY_DETAIL_ALWAYS_INLINE void prelu_backward_run(const S* x, const S* dy, S*
     constexpr std::size_t per_step = 4 / wide_count<T>;  // batches whose terms fill the four parts
     const B s(slope);
     const bool streaming = large && stream_aligned(dx) && dx != x && dx != dy;  // in place: the line is cached
+    const bool prefetch = large && software_prefetch_pays();
     std::size_t i = 0;
     for (; i + per_step * W <= n; i += per_step * W) {
-        if constexpr (large) {
+        if (prefetch) {
             prefetch_ahead<per_step * W * sizeof(S)>(x + i);
             prefetch_ahead<per_step * W * sizeof(S)>(dy + i);
         }
@@ -393,16 +394,17 @@ template <bool streaming, class S, class Slopes>
 RECTIFY_DETAIL_ALWAYS_INLINE void prelu_forward_short_run(const S* x, S* y, std::size_t at, std::size_t n,
                                                           const Slopes& slopes) {
     constexpr std::size_t W = lanes<compute_t<S>>;
+    const bool prefetch = streaming && software_prefetch_pays();
     if constexpr (pairs_widened<S>) {
         for (std::size_t j = 0, k = 0; j < n; j += 2 * W, ++k) {
-            if constexpr (streaming) prefetch_ahead<2 * W * sizeof(S)>(x + at + j);
+            if (prefetch) prefetch_ahead<2 * W * sizeof(S)>(x + at + j);
             const widened_pair<S> v = load_widened_pair(x + at + j);
             const widened_pair<S>& w = slopes(k);
             store_narrowed_pair<streaming>(widened_pair<S>{leaky_forward(v.even, w.even), leaky_forward(v.odd, w.odd)}, y + at + j);
         }
     } else {
         for (std::size_t j = 0, k = 0; j < n; j += W, ++k) {
-            if constexpr (streaming) prefetch_ahead<W * sizeof(S)>(x + at + j);
+            if (prefetch) prefetch_ahead<W * sizeof(S)>(x + at + j);
             store_batch<streaming>(leaky_forward(load_widened(x + at + j), slopes(k)), y + at + j);
         }
     }
@@ -617,9 +619,10 @@ inline void prelu_backward_row_tile(const S* x, const S* weight, const S* dy, S*
     const B w_rest = load_widened(w_part);
     // Every row's batches aligned where the first one is.
     const bool streaming = large && channels % W == 0 && stream_aligned(dx + c0) && dx != x && dx != dy;
+    const bool prefetch = large && software_prefetch_pays();
     for (std::size_t o = 0; o < outer; ++o) {
         const std::size_t row = o * channels + c0;
-        if constexpr (large) {
+        if (prefetch) {
             prefetch_ahead<K * W * sizeof(S)>(x + row);
             prefetch_ahead<K * W * sizeof(S)>(dy + row);
         }
