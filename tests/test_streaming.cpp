@@ -1,4 +1,4 @@
-// Outputs large enough for the kernels' streaming stores (detail/loops.hpp, streaming_bytes) give
+// Outputs large enough for the kernels' streaming stores (detail/loops.hpp, streaming_bytes_moved) give
 // the same bits as the same kernels on small pieces, which take the ordinary path: at every
 // output alignment (the unaligned head goes through the padded path), forward and backward,
 // float, double, bfloat16 and half, and in place (which never streams). PReLU's large calls
@@ -38,8 +38,10 @@ std::vector<T> in_pieces(std::size_t n, Run run) {
 
 template <class T>
 void check_streaming() {
-    // 40 MiB of output: above the 32 MiB threshold; + 37 leaves a tail.
-    const std::size_t n = (std::size_t(40) << 20) / sizeof(T) + 37;
+    // 12 MiB of output: above the streaming sizes (detail/loops.hpp: 20 MiB moved with one input
+    // array, 12 with two); + 37 leaves a tail.
+    const std::size_t n = (std::size_t(12) << 20) / sizeof(T) + 37;
+    REQUIRE(rectify::detail::moves_streaming_bytes(n * sizeof(T), 1));
     const std::vector<T> x = uniform<T>(n, 7);
     const std::vector<T> dy = uniform<T>(n, 8);
     std::vector<T> out(n + 16);
@@ -112,7 +114,7 @@ double slope_of(T w) {
 template <class T>
 void check_prelu_streaming(rectify::ChannelShape shape, std::size_t weights) {
     const std::size_t n = shape.outer * shape.channels * shape.inner;
-    REQUIRE(n * sizeof(T) > (std::size_t(32) << 20));
+    REQUIRE(rectify::detail::moves_streaming_bytes(n * sizeof(T), 1));  // forward streams, backward too
     const std::vector<T> x = uniform<T>(n, 11);
     const std::vector<T> dy = uniform<T>(n, 12);
     const std::vector<T> w = uniform<T>(weights, 13);
@@ -164,7 +166,7 @@ void check_prelu_streaming(rectify::ChannelShape shape, std::size_t weights) {
 
 template <class T>
 void check_prelu_streaming_layouts() {
-    const std::size_t n = (std::size_t(40) << 20) / sizeof(T);
+    const std::size_t n = (std::size_t(12) << 20) / sizeof(T);
     SECTION("channels first") { check_prelu_streaming<T>({8, 16, n / 128 + 3}, 16); }
     SECTION("channels first, short runs") { check_prelu_streaming<T>({n / 1024 + 1, 16, 64}, 16); }
     SECTION("channels last") { check_prelu_streaming<T>({n / 64 + 1, 64, 1}, 64); }

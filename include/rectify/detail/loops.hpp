@@ -31,11 +31,26 @@ namespace rectify::detail::inline RECTIFY_DETAIL_ARCH_NS {
 
 // Streaming (non-temporal) stores write whole lines without reading them first: for an output far
 // larger than the caches that saves a third of a forward kernel's traffic (a plain store reads the
-// line it writes). Where the output fits the caches they would only evict data the caller is about
-// to use, so they are taken from streaming_bytes of output up (the benchmark's 16M-element arrays;
-// 1M-element ones, 4 MiB of float, stay in the last-level cache), and only out of place. The
-// threshold is a size, not a measurement of the machine's caches.
-inline constexpr std::size_t streaming_bytes = std::size_t(32) << 20;
+// line it writes). Where the arrays fit the caches they would only evict data the caller is about
+// to use. So they are taken only out of place, and only where the bytes a call moves (its input
+// arrays read and its output written) reach streaming_bytes_moved, which depends on the number of
+// input arrays. Measured on the Zen 4 development machine (32 MiB of L3) with the benchmark's
+// baselines over float arrays of 0.5M-8M elements, ordinary stores against streaming ones:
+// - one input (a forward kernel: copy): ordinary stores 13-22 % faster at 16 MiB moved, 7-19 % at
+//   18, even at 20; streaming ones 5-14 % faster at 22 MiB, 10-15 % at 24, 27 % at 32, 62 % at 64;
+// - two inputs (a backward kernel: c = a * b): ordinary stores 4 % faster at 9 MiB moved,
+//   streaming ones 7-10 % faster at 12 MiB, 14-25 % at 15, 44-47 % at 24 and 78 % at 48.
+// (Before, one threshold of 32 MiB of output, taken without that measurement, left calls of up to
+// 8M floats on ordinary stores.) The thresholds are sizes, not a reading of the caches of the
+// machine a call runs on (in a virtual machine the reported L3 can be wrong tenfold).
+inline constexpr std::size_t streaming_bytes_moved(std::size_t inputs) {
+    return (inputs <= 1 ? std::size_t(20) : std::size_t(12)) << 20;
+}
+
+// Whether a call writing out_bytes from `inputs` arrays of the same length moves that many bytes.
+inline constexpr bool moves_streaming_bytes(std::size_t out_bytes, std::size_t inputs) {
+    return out_bytes * (inputs + 1) >= streaming_bytes_moved(inputs);
+}
 
 // The loads of a large call (the streaming case: out of the caches) are prefetched this many bytes
 // ahead, one cache line at a time, on CPUs where that pays (software_prefetch_pays below).
@@ -200,7 +215,7 @@ inline std::size_t transform_body(std::size_t i, std::size_t n, S* out, const Op
 template <class T, class... In>
 inline bool streams(std::size_t n, const T* out, const In*... in) {
 #if RECTIFY_DETAIL_SIMD
-    return n * sizeof(T) >= streaming_bytes && ((static_cast<const void*>(in) != out) && ...);
+    return moves_streaming_bytes(n * sizeof(T), sizeof...(In)) && ((static_cast<const void*>(in) != out) && ...);
 #else
     (void)n;
     (void)out;

@@ -739,7 +739,7 @@ inline void prelu_backward(const S* x, const S* weight, std::size_t weight_size,
     const std::size_t channels = s.channels;
     const std::size_t total_elements = s.outer * channels * s.inner;
     const int threads = threads_for(total_elements);
-    const bool large = total_elements * sizeof(S) >= streaming_bytes;  // prefetched, as loops.hpp does
+    const bool large = moves_streaming_bytes(total_elements * sizeof(S), 2);  // x and dy in: as loops.hpp decides
     if (weight_size == 1) {
         lane_sums<T> total;
         if (total_elements <= weight_grad_block) {
