@@ -68,8 +68,8 @@ inline constexpr std::size_t prefetch_distance = 4096;
 //   backward ones most: float ELU backward 2.4-2.8 el/ns without them, 1.8-2.1 with them, SiLU
 //   backward 2.2-2.5 against 1.75-1.9, PReLU backward with dweight (64 channels first) 2.6-2.7
 //   against 2.0, double ELU backward 1.3-1.4 against 0.95 (the two-reads-one-write streaming loop,
-//   which prefetches nothing, ran at 2.3-2.8). Prefetching into L2 or with the non-temporal hint
-//   instead was no better.
+//   which prefetches nothing, ran at 2.3-2.8); the forward kernels ran the same within the noise.
+//   Prefetching into L2 or with the non-temporal hint instead was no better.
 // Other vendors and compilers without __builtin_cpu_is prefetch, as before. Either way the results
 // are the same bits.
 inline bool software_prefetch_pays() {
