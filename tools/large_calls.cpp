@@ -1,8 +1,9 @@
 // tools/large_calls.cpp — where streaming stores and software prefetches pay (detail/loops.hpp):
 // the benchmark's copy and c = a * b baselines with ordinary and with streaming stores, and
-// rectify's ReLU forward, ReLU / SiLU backward and channels-last PReLU backward through the public
-// calls, float, at sizes between the benchmark's 1M and 16M elements. The README's "Large arrays"
-// figures come from this program built against the headers of two commits and run in turn:
+// rectify's ReLU forward, ReLU / ELU / SiLU backward and channels-last PReLU backward through the
+// public calls, float, at sizes between the benchmark's 1M and 16M elements. The README's "Large
+// arrays" figures come from this program built against the headers of the commits named there,
+// the binaries run in turn:
 //
 //   g++ -std=c++20 -O3 -march=native -DNDEBUG -Iinclude -Ibench tools/large_calls.cpp -o /tmp/large_calls -lbenchmark -lpthread
 //   /tmp/large_calls --benchmark_min_time=0.2
@@ -67,6 +68,9 @@ void relu_forward(benchmark::State& s) { run(s, [](Inputs& d, std::size_t) { rec
 void relu_backward(benchmark::State& s) {
     run(s, [](Inputs& d, std::size_t) { rectify::backward(rectify::ReLU{}, d.x.in(), d.dy.in(), d.out.out()); });
 }
+void elu_backward(benchmark::State& s) {
+    run(s, [](Inputs& d, std::size_t) { rectify::backward(rectify::ELU{}, d.x.in(), d.dy.in(), d.out.out()); });
+}
 void silu_backward(benchmark::State& s) {
     run(s, [](Inputs& d, std::size_t) { rectify::backward(rectify::SiLU{}, d.x.in(), d.dy.in(), d.out.out()); });
 }
@@ -87,6 +91,7 @@ BENCHMARK(two_reads_loop)->Arg(3 << 18)->Arg(1 << 20)->Arg(5 << 18)->Arg(2 << 20
 BENCHMARK(two_reads_stream)->Arg(3 << 18)->Arg(1 << 20)->Arg(5 << 18)->Arg(2 << 20)->Arg(4 << 20)->Repetitions(3)->ReportAggregatesOnly();
 BENCHMARK(relu_forward)->Arg(3 << 20)->Arg(4 << 20)->Arg(8 << 20)->Repetitions(3)->ReportAggregatesOnly();
 BENCHMARK(relu_backward)->Arg(1 << 20)->Arg(2 << 20)->Arg(4 << 20)->Arg(16 << 20)->Repetitions(3)->ReportAggregatesOnly();
+BENCHMARK(elu_backward)->Arg(16 << 20)->Repetitions(3)->ReportAggregatesOnly();
 BENCHMARK(silu_backward)->Arg(1 << 20)->Arg(2 << 20)->Arg(4 << 20)->Arg(16 << 20)->Repetitions(3)->ReportAggregatesOnly();
 BENCHMARK(prelu_backward_nhwc)->Arg(1 << 20)->Arg(2 << 20)->Arg(4 << 20)->Arg(16 << 20)->Repetitions(3)->ReportAggregatesOnly();
 

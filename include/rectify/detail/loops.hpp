@@ -65,11 +65,11 @@ inline constexpr std::size_t prefetch_distance = 4096;
 //   turn: float ELU backward ran at 1.50 el/ns and SiLU backward at 1.36 without the prefetches,
 //   1.87 and 1.79 with them (2 KiB and 8 KiB ahead measured no better than 4 KiB).
 // - AMD: no. On the Zen 4 development machine the same prefetches made the kernels slower, the
-//   backward ones most: float ELU backward 2.4-2.8 el/ns without them, 1.8-2.1 with them, SiLU
-//   backward 2.2-2.5 against 1.75-1.9, PReLU backward with dweight (64 channels first) 2.6-2.7
-//   against 2.0, double ELU backward 1.3-1.4 against 0.95 (the two-reads-one-write streaming loop,
-//   which prefetches nothing, ran at 2.3-2.8); the forward kernels ran the same within the noise.
-//   Prefetching into L2 or with the non-temporal hint instead was no better.
+//   backward ones most (tools/large_calls.cpp, 16M floats, el/ns without / with them): ELU
+//   backward 2.35-2.9 / 1.95-2.1, SiLU backward 2.45-2.8 / 1.85-2.05, channels-last PReLU backward
+//   with dweight 2.7 / 2.0; in a one-off program of the same kind double ELU backward 1.3-1.4 /
+//   0.95. The forward kernels ran the same within the noise. Prefetching into L2 or with the
+//   non-temporal hint instead was no better.
 // Other vendors and compilers without __builtin_cpu_is prefetch, as before. Either way the results
 // are the same bits.
 inline bool software_prefetch_pays() {
