@@ -41,7 +41,7 @@ void check_streaming() {
     // 12 MiB of output: above the streaming sizes (detail/loops.hpp: 20 MiB moved with one input
     // array, 12 with two); + 37 leaves a tail.
     const std::size_t n = (std::size_t(12) << 20) / sizeof(T) + 37;
-    REQUIRE(rectify::detail::moves_streaming_bytes(n * sizeof(T), 1));
+    REQUIRE(rectify::detail::moves_streaming_bytes(n * sizeof(T), 1, 1));  // this binary has no threads
     const std::vector<T> x = uniform<T>(n, 7);
     const std::vector<T> dy = uniform<T>(n, 8);
     std::vector<T> out(n + 16);
@@ -114,7 +114,7 @@ double slope_of(T w) {
 template <class T>
 void check_prelu_streaming(rectify::ChannelShape shape, std::size_t weights) {
     const std::size_t n = shape.outer * shape.channels * shape.inner;
-    REQUIRE(rectify::detail::moves_streaming_bytes(n * sizeof(T), 1));  // forward streams, backward too
+    REQUIRE(rectify::detail::moves_streaming_bytes(n * sizeof(T), 1, 1));  // one thread: forward streams, backward too
     const std::vector<T> x = uniform<T>(n, 11);
     const std::vector<T> dy = uniform<T>(n, 12);
     const std::vector<T> w = uniform<T>(weights, 13);

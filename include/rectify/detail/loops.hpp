@@ -40,15 +40,23 @@ namespace rectify::detail::inline RECTIFY_DETAIL_ARCH_NS {
 //   18, even at 20; streaming ones 5-14 % faster at 22 MiB, 10-15 % at 24, 27 % at 32, 62 % at 64;
 // - two inputs (a backward kernel: c = a * b): ordinary stores 4 % faster at 9 MiB moved,
 //   streaming ones 7-10 % faster at 12 MiB, 14-25 % at 15, 44-47 % at 24 and 78 % at 48.
-// (Before, one threshold of 32 MiB of output, taken without that measurement, left calls of up to
-// 8M floats on ordinary stores.) The thresholds are sizes, not a reading of the caches of the
-// machine a call runs on (in a virtual machine the reported L3 can be wrong tenfold).
+// Those sizes hold for a call on one thread. A call split over threads (parallel.hpp) keeps the
+// ordinary stores up to streaming_output_bytes_threaded of output: its pieces together draw on the
+// shared L3's bandwidth, which ordinary stores use and streaming ones bypass. Two threads on the
+// same machine, el/ns with that size / with the one-thread sizes: relu backward at 1M 14.9-15.4 /
+// 6.6-6.8, at 2M 7.8-11.7 / 6.7-6.8; relu forward at 3M 11.9-16.8 / 6.7-6.8, at 4M 10.3-14.5 /
+// 6.6-6.7 (tools/large_calls.cpp built with -fopenmp, OMP_NUM_THREADS=2). The thresholds are sizes,
+// not a reading of the caches of the machine a call runs on (in a virtual machine the reported L3
+// can be wrong tenfold).
 inline constexpr std::size_t streaming_bytes_moved(std::size_t inputs) {
     return (inputs <= 1 ? std::size_t(20) : std::size_t(12)) << 20;
 }
+inline constexpr std::size_t streaming_output_bytes_threaded = std::size_t(32) << 20;
 
-// Whether a call writing out_bytes from `inputs` arrays of the same length moves that many bytes.
-inline constexpr bool moves_streaming_bytes(std::size_t out_bytes, std::size_t inputs) {
+// Whether a call writing out_bytes from `inputs` arrays of the same length, on `threads` threads,
+// is large enough for streaming stores.
+inline constexpr bool moves_streaming_bytes(std::size_t out_bytes, std::size_t inputs, int threads) {
+    if (threads > 1) return out_bytes >= streaming_output_bytes_threaded;
     return out_bytes * (inputs + 1) >= streaming_bytes_moved(inputs);
 }
 
@@ -210,14 +218,15 @@ inline std::size_t transform_body(std::size_t i, std::size_t n, S* out, const Op
 }
 #endif
 
-// Whether a call writing n elements to out from `in` takes the streaming stores (and prefetches):
-// large and out of place. Without SIMD, never.
+// Whether a call writing n elements to out from `in` on `threads` threads takes the streaming
+// stores (and prefetches): large and out of place. Without SIMD, never.
 template <class T, class... In>
-inline bool streams(std::size_t n, const T* out, const In*... in) {
+inline bool streams(std::size_t n, int threads, const T* out, const In*... in) {
 #if RECTIFY_DETAIL_SIMD
-    return moves_streaming_bytes(n * sizeof(T), sizeof...(In)) && ((static_cast<const void*>(in) != out) && ...);
+    return moves_streaming_bytes(n * sizeof(T), sizeof...(In), threads) && ((static_cast<const void*>(in) != out) && ...);
 #else
     (void)n;
+    (void)threads;
     (void)out;
     ((void)in, ...);
     return false;
@@ -262,8 +271,9 @@ inline void transform_serial(std::size_t n, T* out, bool streaming, const Op op,
 // is the same for any thread count.
 template <class T, class Op, class... In>
 inline void transform(std::size_t n, T* out, const Op op, const In*... in) {
-    const bool streaming = streams(n, out, in...);
-    for_each_piece(n, 1024, threads_for(n), [&](std::size_t first, std::size_t count) {
+    const int threads = threads_for(n);
+    const bool streaming = streams(n, threads, out, in...);
+    for_each_piece(n, 1024, threads, [&](std::size_t first, std::size_t count) {
         transform_serial(count, out + first, streaming, op, (in + first)...);
         if (streaming) streaming_stores_done();
     });

@@ -351,9 +351,9 @@ RECTIFY_DETAIL_ALWAYS_INLINE void prelu_backward_run(const S* x, const S* dy, S*
 // cache lines (each row or run is its own short transform, whose ends take plain stores).
 inline constexpr std::size_t streaming_min_run_bytes = 4 * cache_line;
 template <class S>
-inline bool prelu_streams(const S* x, const S* y, const ChannelShape& s) {
+inline bool prelu_streams(const S* x, const S* y, const ChannelShape& s, int threads) {
     const std::size_t run = s.inner == 1 ? s.channels : s.inner;
-    return run * sizeof(S) >= streaming_min_run_bytes && streams(s.outer * s.channels * s.inner, y, x);
+    return run * sizeof(S) >= streaming_min_run_bytes && streams(s.outer * s.channels * s.inner, threads, y, x);
 }
 
 #if RECTIFY_DETAIL_SIMD
@@ -525,7 +525,7 @@ inline void prelu_forward(const S* x, const S* weight, std::size_t weight_size, 
         forward_n(LeakyReLU{static_cast<double>(weight[0])}, x, y, s.outer * channels * s.inner);
         return;
     }
-    const bool streaming = prelu_streams(x, y, s);
+    const bool streaming = prelu_streams(x, y, s, threads);
     if (s.inner == 1) {
         for_each_piece(s.outer, 1, threads, [&](std::size_t first, std::size_t rows) {
             prelu_forward_rows(x, weight, y, channels, first, first + rows, streaming);
@@ -739,7 +739,7 @@ inline void prelu_backward(const S* x, const S* weight, std::size_t weight_size,
     const std::size_t channels = s.channels;
     const std::size_t total_elements = s.outer * channels * s.inner;
     const int threads = threads_for(total_elements);
-    const bool large = moves_streaming_bytes(total_elements * sizeof(S), 2);  // x and dy in: as loops.hpp decides
+    const bool large = moves_streaming_bytes(total_elements * sizeof(S), 2, threads);  // x, dy in: as loops.hpp
     if (weight_size == 1) {
         lane_sums<T> total;
         if (total_elements <= weight_grad_block) {
