@@ -431,6 +431,49 @@ TEMPLATE_TEST_CASE("16-bit kernels: every tail and alignment, in place", "[half]
     check_positions<TestType>(rectify::SiLU{});
 }
 
+// The vector narrowing may convert with an instruction that flushes float denormals to zero and
+// then test the conversion for ±0 words, one test for several registers (storage.hpp: two bfloat16
+// pairs with AVX512-BF16); a denormal result in any register of such a step must be caught whatever
+// its neighbours are. Here, at every position of a 128-element array (two steps of the widest loop),
+// one element whose result is a float denormal among elements with normal results, alone or with a
+// zero result at every other position (a ±0 word is what triggers the check).
+template <class S, class Act>
+void check_lone_denormal_results(const Act& act, float denormal_input, const std::string& what) {
+    constexpr std::size_t n = 128;
+    const S normal(1.5f), zero(0.0f), tiny(denormal_input);
+    const S expected_tiny(act(wide(tiny)));
+    REQUIRE(wide(expected_tiny) != 0.0f);
+    REQUIRE(std::fabs(act(wide(tiny))) < std::numeric_limits<float>::min());
+    Failures f(std::string(name_of<S>()) + " " + what + ": a lone denormal result");
+    std::vector<S> x(n), y(n);
+    for (std::size_t at = 0; at < n; ++at)
+        for (std::size_t zero_at = 0; zero_at <= n; ++zero_at) {  // n: no zero
+            if (zero_at == at) continue;
+            std::fill(x.begin(), x.end(), normal);
+            if (zero_at < n) x[zero_at] = zero;
+            x[at] = tiny;
+            rectify::forward(act, std::span<const S>(x), std::span<S>(y));
+            for (std::size_t k = 0; k < n; ++k) {
+                const S want(act(wide(x[k])));
+                f.check(bits(y[k]) == bits(want), [&] {
+                    return "denormal at " + std::to_string(at) + ", zero at " + std::to_string(zero_at) + ": element " +
+                           std::to_string(k) + " " + show16(y[k]) + ", want " + show16(want);
+                });
+            }
+        }
+    check_no_failures(f);
+}
+
+TEST_CASE("16-bit kernels: a lone bfloat16 denormal result is rounded, not flushed, at every position", "[half][kernels]") {
+    // bfloat16 only: it has float's exponent range, so its denormals are float denormals (half's
+    // smallest, 2^-24, is a normal float). The smallest positive bfloat16 passes through Leaky ReLU
+    // and ELU; Leaky ReLU's product of a normal input with a small slope is a float denormal too.
+    const float smallest = wide(bfloat16::from_bits(0x0001));
+    check_lone_denormal_results<bfloat16>(rectify::LeakyReLU{0.5}, smallest, "LeakyReLU(0.5) of a denormal");
+    check_lone_denormal_results<bfloat16>(rectify::LeakyReLU{0x1p-10}, -0x1p-120f, "LeakyReLU(2^-10) of -2^-120");
+    check_lone_denormal_results<bfloat16>(rectify::ELU{}, smallest, "ELU of a denormal");
+}
+
 // ---- PReLU ---------------------------------------------------------------------------------------
 
 // y and dx bit for bit the float definition on the widened values rounded once; dweight the

@@ -193,8 +193,7 @@ inline std::size_t transform_body(std::size_t i, std::size_t n, S* out, const Op
             if (prefetch) (prefetch_ahead<4 * W * sizeof(S)>(in + i), ...);
             const P r0 = op_pair(load_widened_pair(in + i)...);
             const P r1 = op_pair(load_widened_pair(in + i + 2 * W)...);
-            store_narrowed_pair<streaming>(r0, out + i);
-            store_narrowed_pair<streaming>(r1, out + i + 2 * W);
+            store_narrowed_pairs<streaming>(r0, r1, out + i);
         }
         if (i + 2 * W <= n) {
             store_narrowed_pair<streaming>(op_pair(load_widened_pair(in + i)...), out + i);
