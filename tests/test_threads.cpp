@@ -8,6 +8,7 @@
 #include <catch2/catch.hpp>
 #include <omp.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <cstring>
@@ -125,6 +126,28 @@ TEST_CASE("threads: the count follows omp_set_num_threads above the threshold on
     omp_set_num_threads(1);
     CHECK(rectify::detail::threads_for(big) == 1);
     omp_set_num_threads(saved);
+}
+
+TEST_CASE("threads: threads_of_pieces counts the pieces for_each_piece runs", "[threads]") {
+    // PReLU backward decides its streaming stores by it (channels last with 64 channels: one piece,
+    // so one thread's sizes), so it must agree with the pieces actually taken.
+    struct Case {
+        std::size_t n, granule;
+        int threads;
+    };
+    const Case cases[] = {{64, 256, 2},   {256, 256, 2}, {300, 256, 2}, {512, 256, 2}, {1024, 256, 3},
+                          {2, 1, 3},      {3, 1, 3},     {64, 1, 2},    {0, 1, 2},     {4096, 1024, 1}};
+    for (const Case& c : cases) {
+        int pieces = 0;
+        rectify::detail::for_each_piece(c.n, c.granule, c.threads, [&](std::size_t, std::size_t) {
+#pragma omp atomic
+            ++pieces;
+        });
+        INFO("n " << c.n << ", granule " << c.granule << ", threads " << c.threads << ": " << pieces << " pieces");
+        CHECK(rectify::detail::threads_of_pieces(c.n, c.granule, c.threads) == std::min(pieces, c.threads));
+    }
+    CHECK(rectify::detail::threads_of_pieces(64, 256, 2) == 1);
+    CHECK(rectify::detail::threads_of_pieces(512, 256, 2) == 2);
 }
 
 TEST_CASE("threads: kernels called from the caller's own parallel loop", "[threads]") {

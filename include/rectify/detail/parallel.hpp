@@ -87,16 +87,30 @@ inline void for_each_block(std::size_t blocks, int threads, const Body& body) {
 
 // [0, n) cut into `threads` pieces of whole multiples of `granule` (the last one shorter), each
 // body(first, count) on its thread.
+// The length of those pieces (0 where n < threads: one piece of n).
+inline std::size_t piece_length(std::size_t n, std::size_t granule, int threads) {
+    const std::size_t per_thread = n / static_cast<std::size_t>(threads);
+    return (per_thread + granule - 1) / granule * granule;
+}
+inline std::size_t piece_count(std::size_t n, std::size_t piece) { return piece ? (n + piece - 1) / piece : 1; }
+
 template <class Body>
 RECTIFY_DETAIL_NOINLINE void for_each_piece_threaded(std::size_t n, std::size_t granule, int threads,
                                                      const Body& body) {
-    const std::size_t per_thread = n / static_cast<std::size_t>(threads);
-    const std::size_t piece = (per_thread + granule - 1) / granule * granule;
-    const std::size_t pieces = piece ? (n + piece - 1) / piece : 1;
+    const std::size_t piece = piece_length(n, granule, threads);
+    const std::size_t pieces = piece_count(n, piece);
     for_each_block(pieces, threads, [&](std::size_t b) {
         const std::size_t first = b * piece;
         body(first, (piece && first + piece < n) ? piece : n - first);
     });
+}
+
+// The threads for_each_piece(n, granule, threads, ...) keeps busy: as many as its pieces, fewer than
+// `threads` where n holds fewer granules.
+inline int threads_of_pieces(std::size_t n, std::size_t granule, int threads) {
+    if (!threads_enabled || threads <= 1) return 1;
+    const std::size_t pieces = piece_count(n, piece_length(n, granule, threads));
+    return pieces < static_cast<std::size_t>(threads) ? static_cast<int>(pieces) : threads;
 }
 
 // body(first, count) over pieces of [0, n) on the threads; with one thread, body(0, n) here.

@@ -739,13 +739,19 @@ inline void prelu_backward(const S* x, const S* weight, std::size_t weight_size,
     const std::size_t channels = s.channels;
     const std::size_t total_elements = s.outer * channels * s.inner;
     const int threads = threads_for(total_elements);
-    const bool large = moves_streaming_bytes(total_elements * sizeof(S), 2, threads);  // x, dy in: as loops.hpp
+    // Streaming stores as loops.hpp decides them (x and dy in), by the threads the layout's pieces
+    // keep busy: channels last with at most column_piece channels runs on one thread, so the
+    // one-thread sizes apply there.
+    const auto streams_on = [&](int busy_threads) {
+        return moves_streaming_bytes(total_elements * sizeof(S), 2, busy_threads);
+    };
     if (weight_size == 1) {
         lane_sums<T> total;
         if (total_elements <= weight_grad_block) {
             prelu_backward_run<false>(x, dy, dx, total_elements, widen(weight[0]), total);
         } else {
             const std::size_t blocks = (total_elements + weight_grad_block - 1) / weight_grad_block;
+            const bool large = streams_on(threads);
             std::vector<lane_sums<T>> block_sums(blocks);
             for_each_block(blocks, threads, [&](std::size_t b) {
                 const std::size_t first = b * weight_grad_block;
@@ -780,6 +786,7 @@ inline void prelu_backward(const S* x, const S* weight, std::size_t weight_size,
         if constexpr (lane_sums<T>::compensated) std::fill_n(comps, padded, 0.0);
         // Pieces of at least column_piece channels: narrower ones (a 64-channel row split in two, say)
         // measured slower on two threads than on one.
+        const bool large = streams_on(threads_of_pieces(channels, column_piece, threads));
         for_each_piece(channels, column_piece, threads, [&](std::size_t c0, std::size_t count) {
             if (large) prelu_backward_columns<true>(x, weight, dy, dx, s.outer, channels, sums, comps, c0, c0 + count);
             else prelu_backward_columns<false>(x, weight, dy, dx, s.outer, channels, sums, comps, c0, c0 + count);
@@ -795,6 +802,7 @@ inline void prelu_backward(const S* x, const S* weight, std::size_t weight_size,
         }
     } else {
         // Channels first: the threads take ranges of channels.
+        const bool large = streams_on(threads_of_pieces(channels, 1, threads));
         for_each_piece(channels, 1, threads, [&](std::size_t c0, std::size_t count) {
             if (large) prelu_backward_channels<true>(x, weight, dy, dx, dweight, s, c0, c0 + count);
             else prelu_backward_channels<false>(x, weight, dy, dx, dweight, s, c0, c0 + count);
