@@ -1,14 +1,15 @@
 // tools/conversion_floor.cpp — the fastest any 16-bit kernel can run on this CPU's AVX-512: the
 // widening and narrowing that every bfloat16 and half kernel but ReLU does, rectify's own
 // (detail/storage.hpp: load_widened / store_narrowed for half, load_widened_pair /
-// store_narrowed_pair for bfloat16, as the loops call them), with no math between them, beside
+// store_narrowed_pairs for bfloat16, as the loops call them), with no math between them, beside
 // memcpy of the same bytes.
 //
 //   g++ -std=c++20 -O2 -march=native -Iinclude tools/conversion_floor.cpp -o /tmp/conversion_floor && /tmp/conversion_floor
 //
-// half: vcvtph2ps on load, vcvtps2ph on store, 16 elements a batch. bfloat16: pairs of batches,
-// 32 elements (one load, a shift and a mask; vcvtne2ps2bf16, the test of its result for lanes it
-// flushed, vpermw, one store). The arrays are page-aligned; each size prints elements/ns, the
+// half: vcvtph2ps on load, vcvtps2ph on store, 16 elements a batch; and the same through the
+// 256-bit forms, 8 at a time. bfloat16: two pairs of batches a step, 64 elements (a load, a shift
+// and a mask per pair; vcvtne2ps2bf16, one test of both results for lanes it flushed, vpermw and a
+// store per pair). The arrays are page-aligned; each size prints elements/ns, the
 // fastest of 30 timings. Needs AVX-512 F, BW and BF16.
 #include <rectify/rectify.hpp>
 
@@ -36,7 +37,17 @@ namespace d = rectify::detail;
     const auto* in = reinterpret_cast<const rectify::bfloat16*>(x);
     auto* out = reinterpret_cast<rectify::bfloat16*>(y);
     constexpr std::size_t W = d::storage_batch<rectify::bfloat16>::size;
-    for (std::size_t i = 0; i < n; i += 2 * W) d::store_narrowed_pair<false>(d::load_widened_pair(in + i), out + i);
+    for (std::size_t i = 0; i < n; i += 4 * W)
+        d::store_narrowed_pairs<false>(d::load_widened_pair(in + i), d::load_widened_pair(in + i + 2 * W), out + i);
+}
+
+// half through F16C's 256-bit forms, 8 elements at a time (what rectify's AVX2 build does), for
+// comparison with the 512-bit forms of half_round_trip.
+[[gnu::noinline]] void half_round_trip_256(const std::uint16_t* x, std::uint16_t* y, std::size_t n) {
+    for (std::size_t i = 0; i < n; i += 8) {
+        const __m256 v = _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(x + i)));
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(y + i), _mm256_cvtps_ph(v, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC));
+    }
 }
 
 [[gnu::noinline]] void copy(const std::uint16_t* x, std::uint16_t* y, std::size_t n) { std::memcpy(y, x, 2 * n); }
@@ -60,8 +71,8 @@ double elements_per_ns(F f, const std::uint16_t* x, std::uint16_t* y, std::size_
 }  // namespace
 
 int main() {
-    std::printf("%9s %8s %22s %22s   (elements/ns; in brackets over memcpy)\n", "n", "memcpy", "half widen+narrow",
-                "bfloat16 widen+narrow");
+    std::printf("%9s %8s %22s %22s %22s   (elements/ns; in brackets over memcpy)\n", "n", "memcpy", "half widen+narrow",
+                "half, 256-bit forms", "bfloat16 widen+narrow");
     for (std::size_t n : {std::size_t{4096}, std::size_t{65536}, std::size_t{1} << 20}) {
         auto* x = static_cast<std::uint16_t*>(std::aligned_alloc(4096, 2 * n));
         auto* y = static_cast<std::uint16_t*>(std::aligned_alloc(4096, 2 * n));
@@ -69,8 +80,9 @@ int main() {
         for (std::size_t i = 0; i < n; ++i) x[i] = static_cast<std::uint16_t>(0x3C00 + i % 1000);  // normal numbers
         const double m = elements_per_ns(copy, x, y, n);
         const double h = elements_per_ns(half_round_trip, x, y, n);
+        const double h256 = elements_per_ns(half_round_trip_256, x, y, n);
         const double b = elements_per_ns(bfloat16_round_trip, x, y, n);
-        std::printf("%9zu %8.1f %14.1f (%.2f) %14.1f (%.2f)\n", n, m, h, h / m, b, b / m);
+        std::printf("%9zu %8.1f %14.1f (%.2f) %14.1f (%.2f) %14.1f (%.2f)\n", n, m, h, h / m, h256, h256 / m, b, b / m);
         std::free(x);
         std::free(y);
     }
