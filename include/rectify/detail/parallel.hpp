@@ -85,15 +85,16 @@ inline void for_each_block(std::size_t blocks, int threads, const Body& body) {
     for (std::size_t b = 0; b < blocks; ++b) body(b);
 }
 
-// [0, n) cut into `threads` pieces of whole multiples of `granule` (the last one shorter), each
-// body(first, count) on its thread.
-// The length of those pieces (0 where n < threads: one piece of n).
+// The length of the pieces for_each_piece_threaded cuts [0, n) into for `threads` threads: whole
+// multiples of `granule` (0 where n < threads: one piece of n); and how many pieces that makes.
 inline std::size_t piece_length(std::size_t n, std::size_t granule, int threads) {
     const std::size_t per_thread = n / static_cast<std::size_t>(threads);
     return (per_thread + granule - 1) / granule * granule;
 }
 inline std::size_t piece_count(std::size_t n, std::size_t piece) { return piece ? (n + piece - 1) / piece : 1; }
 
+// [0, n) cut into `threads` pieces of whole multiples of `granule` (the last one shorter), each
+// body(first, count) on its thread.
 template <class Body>
 RECTIFY_DETAIL_NOINLINE void for_each_piece_threaded(std::size_t n, std::size_t granule, int threads,
                                                      const Body& body) {
