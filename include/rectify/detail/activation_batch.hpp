@@ -35,13 +35,13 @@ struct batch_math<ReLU, T> {
             // the two compare equal (x = -0), which is PyTorch's x < 0 ? 0 : x exactly.
             return xsimd::max(B(T(0)), x);
         } else {
-            return xsimd::select(x < B(T(0)), B(T(0)), x);  // -0 and NaN pass through
+            return detail::select(x < B(T(0)), B(T(0)), x);  // -0 and NaN pass through
         }
     }
     template <class A>
     RECTIFY_DETAIL_ALWAYS_INLINE xsimd::batch<T, A> backward(const xsimd::batch<T, A>& x, const xsimd::batch<T, A>& dy) const {
         using B = xsimd::batch<T, A>;
-        return xsimd::select(x <= B(T(0)), B(T(0)), dy);  // NaN x: dy
+        return detail::select(x <= B(T(0)), B(T(0)), dy);  // NaN x: dy
     }
 };
 
@@ -73,14 +73,14 @@ struct bits_math<ReLU, S> {
         using B = xsimd::batch<I, A>;
         // x < 0: below -0 and not a NaN; -0 and NaN pass (NaN quieted).
         const auto negative = (x > B(std::numeric_limits<I>::min())) & (x <= B(negative_infinity));
-        return xsimd::select(negative, B(I(0)), quieted(x));
+        return detail::select(negative, B(I(0)), quieted(x));
     }
     template <class A>
     RECTIFY_DETAIL_ALWAYS_INLINE xsimd::batch<I, A> backward(const xsimd::batch<I, A>& x, const xsimd::batch<I, A>& dy) const {
         using B = xsimd::batch<I, A>;
         // x <= 0: +0, or -0 through -inf; a NaN x is not, and gives dy.
         const auto non_positive = (x == B(I(0))) | (x <= B(negative_infinity));
-        return xsimd::select(non_positive, B(I(0)), quieted(dy));
+        return detail::select(non_positive, B(I(0)), quieted(dy));
     }
 
 private:
@@ -88,7 +88,7 @@ private:
     RECTIFY_DETAIL_ALWAYS_INLINE static xsimd::batch<I, A> quieted(const xsimd::batch<I, A>& v) {
         using B = xsimd::batch<I, A>;
         const auto nan = (v & B(I(0x7FFF))) > B(infinity_bits);
-        return xsimd::select(nan, v | B(quiet_bit), v);
+        return detail::select(nan, v | B(quiet_bit), v);
     }
 };
 
@@ -109,7 +109,7 @@ RECTIFY_DETAIL_ALWAYS_INLINE xsimd::batch<T, A> scaled_where_not_positive(const 
         return xsimd::batch<T, A>(_mm512_mask_mul_pd(v, m, v, slope));
     } else
 #endif
-        return xsimd::select(x > xsimd::batch<T, A>(T(0)), v, v * slope);
+        return detail::select(x > xsimd::batch<T, A>(T(0)), v, v * slope);
 }
 
 // Leaky ReLU's lane math with the slope given per lane; PReLU's channels-last kernel passes a
@@ -183,7 +183,7 @@ struct batch_math<ELU, T> {
             // x > 0. A NaN x has a NaN e, which max returns (second operand).
             if (unit_alpha) return xsimd::max(x, e);
         }
-        return xsimd::select(x > B(T(0)), x, B(alpha) * e);
+        return detail::select(x > B(T(0)), x, B(alpha) * e);
     }
     template <class A>
     RECTIFY_DETAIL_ALWAYS_INLINE xsimd::batch<T, A> backward(const xsimd::batch<T, A>& x, const xsimd::batch<T, A>& dy) const {
@@ -193,8 +193,8 @@ struct batch_math<ELU, T> {
         const B z = xsimd::max(floor, xsimd::bitwise_or(x, B(T(-0.0))));  // -|x| within range; NaN kept
         // exp(x) counts as 0 below the flush limit, as in the scalar math (dy * 0: NaN for an
         // infinite dy there).
-        const B e = xsimd::select(x < floor, B(T(0)), exp_bounded(z));
-        return xsimd::select(x > B(T(0)), dy, dy * B(alpha) * e);  // at 0: alpha * dy; NaN x: NaN
+        const B e = detail::select(x < floor, B(T(0)), exp_bounded(z));
+        return detail::select(x > B(T(0)), dy, dy * B(alpha) * e);  // at 0: alpha * dy; NaN x: NaN
     }
 };
 
@@ -225,7 +225,7 @@ struct batch_math<SiLU, T> {
             });
         }
         const auto left = x < B(C::silu_left);
-        if (xsimd::any(left)) return xsimd::select(left, forward_left(x), y);
+        if (xsimd::any(left)) return detail::select(left, forward_left(x), y);
         return y;
     }
 
@@ -246,9 +246,9 @@ struct batch_math<SiLU, T> {
         const B d = B(T(1)) + e;
         // s * (1 + x * s(-x)) without the cancellation of 1 - s (activations.hpp, silu_grad), in one
         // expression: x >= 0: (d + x*e) / d^2; x < 0: e * (d + x) / d^2 = (e*d + x*e) / d^2.
-        const B leading = xsimd::select(xc < B(T(0)), e * d, d);
+        const B leading = detail::select(xc < B(T(0)), e * d, d);
         const B grad = detail::fma(xc, e, leading) / (d * d);
-        return dy * xsimd::select(x < -limit, B(T(0)), grad);
+        return dy * detail::select(x < -limit, B(T(0)), grad);
     }
 
 private:

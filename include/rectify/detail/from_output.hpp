@@ -75,7 +75,7 @@ struct from_output_math<ELU, T> {
     template <class A>
     RECTIFY_DETAIL_ALWAYS_INLINE xsimd::batch<T, A> operator()(const xsimd::batch<T, A>& y, const xsimd::batch<T, A>& dy) const {
         using B = xsimd::batch<T, A>;
-        return xsimd::select(y > B(T(0)), dy, dy * (y + B(alpha)));
+        return detail::select(y > B(T(0)), dy, dy * (y + B(alpha)));
     }
 #endif
 };

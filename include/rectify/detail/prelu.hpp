@@ -45,7 +45,7 @@ inline double lane_select(bool c, double a, double b) { return c ? a : b; }
 template <class T, class A>
 inline xsimd::batch<T, A> lane_select(const xsimd::batch_bool<T, A>& c, const xsimd::batch<T, A>& a,
                                       const xsimd::batch<T, A>& b) {
-    return xsimd::select(c, a, b);
+    return detail::select(c, a, b);
 }
 using xsimd::abs;
 #endif
@@ -221,8 +221,8 @@ template <class T>
 RECTIFY_DETAIL_ALWAYS_INLINE void weight_grad_terms(const batch<T>& xv, const batch<T>& g, sum_batch* terms) {
     sum_batch xw[wide_count<T>], gw[wide_count<T>];
     const auto positive = xv > batch<T>(T(0));
-    widen(xsimd::select(positive, batch<T>(T(0)), xv), xw);
-    widen(xsimd::select(positive, batch<T>(T(0)), g), gw);
+    widen(detail::select(positive, batch<T>(T(0)), xv), xw);
+    widen(detail::select(positive, batch<T>(T(0)), g), gw);
     for (std::size_t h = 0; h < wide_count<T>; ++h) terms[h] = xw[h] * gw[h];
 }
 

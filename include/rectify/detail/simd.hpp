@@ -77,6 +77,29 @@ RECTIFY_DETAIL_ALWAYS_INLINE xsimd::batch<T, A> fma(const xsimd::batch<T, A>& x,
 #endif
         return xsimd::fma(x, y, z);
 }
+
+// xsimd::select, for every lane type. xsimd 8.1's AVX-512BW select of 8- and 16-bit lanes casts
+// the batch straight to a GCC vector type inside _mm512_mask_blend_epi8/16, which GCC's intrinsic
+// headers define as macros when not optimizing: every -O0 build failed to compile. Here those
+// lanes call the intrinsic on the batch's register, which builds at every level; other lanes and
+// arches take xsimd's own select.
+template <class T, class A>
+RECTIFY_DETAIL_ALWAYS_INLINE xsimd::batch<T, A> select(const xsimd::batch_bool<T, A>& condition,
+                                                       const xsimd::batch<T, A>& if_true,
+                                                       const xsimd::batch<T, A>& if_false) {
+#if defined(__AVX512BW__)
+    if constexpr (std::is_base_of_v<xsimd::avx512bw, A> && std::is_integral_v<T> && sizeof(T) == 2) {
+        const __m512i chosen = _mm512_mask_blend_epi16(static_cast<__mmask32>(condition), static_cast<__m512i>(if_false),
+                                                       static_cast<__m512i>(if_true));
+        return xsimd::batch<T, A>(chosen);
+    } else if constexpr (std::is_base_of_v<xsimd::avx512bw, A> && std::is_integral_v<T> && sizeof(T) == 1) {
+        const __m512i chosen = _mm512_mask_blend_epi8(static_cast<__mmask64>(condition), static_cast<__m512i>(if_false),
+                                                      static_cast<__m512i>(if_true));
+        return xsimd::batch<T, A>(chosen);
+    } else
+#endif
+        return xsimd::select(condition, if_true, if_false);
+}
 #else
 template <class T>
 inline constexpr std::size_t lanes = 1;

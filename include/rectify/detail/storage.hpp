@@ -94,7 +94,7 @@ inline xsimd::batch<std::uint32_t, A> bfloat16_rounded(const xsimd::batch<float,
     const U rounded = b + (U(0x7FFFu) + ((b >> 16) & U(1u)));
     const U quiet = b | U(0x0040'0000u);
     const auto nan = xsimd::isnan(v);  // unordered compare (xsimd's != is ordered: false for NaN)
-    return xsimd::bitwise_cast<U>(xsimd::select(nan, xsimd::bitwise_cast<xsimd::batch<float, A>>(quiet),
+    return xsimd::bitwise_cast<U>(detail::select(nan, xsimd::bitwise_cast<xsimd::batch<float, A>>(quiet),
                                                 xsimd::bitwise_cast<xsimd::batch<float, A>>(rounded)));
 }
 
