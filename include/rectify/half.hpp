@@ -4,7 +4,8 @@
 // the result once back (docs/SEMANTICS.md). Each type is 2 bytes, trivially copyable and standard
 // layout, so it converts by std::bit_cast to and from std::uint16_t and any other 16-bit type of
 // the same format: Eigen::bfloat16 / Eigen::half, CUDA's __nv_bfloat16 / __half, and
-// std::bfloat16_t / std::float16_t where the compiler has them (GCC 13+). Examples in docs/API.md.
+// std::bfloat16_t / std::float16_t where the compiler has them (GCC 13+). Examples in docs/HALF.md,
+// "Other libraries' 16-bit types".
 //
 //   rectify::bfloat16 b(1.5f);                        // from float: round to nearest even
 //   float f = static_cast<float>(b);                  // to float: exact
@@ -13,8 +14,9 @@
 // From float (and from double: rounded once, not through float): round to nearest, ties to even;
 // a value beyond the largest finite rounds to infinity as IEEE 754 says; a NaN stays a NaN with its
 // sign and leading payload bits and the quiet bit set. To float: exact; a bfloat16 NaN keeps its
-// bits (the upper half of the float), a half NaN its payload with the quiet bit set (as F16C does). There are no arithmetic or comparison
-// operators (compute in float); compare bits with bits() or std::bit_cast.
+// bits (the upper half of the float), a half NaN its payload with the quiet bit set (as F16C
+// does). There are no arithmetic or comparison operators (compute in float); compare bits with
+// bits() or std::bit_cast.
 //
 // Needs C++20 (std::bit_cast). Like the activation types, bfloat16 and half sit in rectify:: itself
 // with their members forced inline, and their conversions in the arch namespace
@@ -113,7 +115,12 @@ constexpr float round_to_odd_float(double d) {
 #define RECTIFY_DETAIL_MAY_ALIAS
 #endif
 
-// Brain floating point: 1 sign, 8 exponent, 7 mantissa bits; float's range with 8 significant bits.
+// Brain floating point: 1 sign, 8 exponent, 7 mantissa bits; float's range with 8 significant bits,
+// denormals included. From float or double: correctly rounded (to nearest even, within half an
+// ULP; overflow gives infinity); to float or double: exact. An array of bfloat16 is
+// computed in float and rounded once: ReLU, Leaky ReLU and PReLU give the float result rounded,
+// ELU and SiLU within 0.5 ULP of the correctly rounded value plus the float kernel's error
+// (docs/HALF.md, "Accuracy").
 class RECTIFY_DETAIL_MAY_ALIAS bfloat16 {
 public:
     bfloat16() = default;
@@ -133,7 +140,10 @@ private:
     std::uint16_t bits_;
 };
 
-// IEEE 754 binary16: 1 sign, 5 exponent, 10 mantissa bits; largest finite 65504.
+// IEEE 754 binary16: 1 sign, 5 exponent, 10 mantissa bits; largest finite 65504, smallest normal
+// 2^-14, subnormals down to 2^-24. Conversions and arrays as for bfloat16: correctly rounded from
+// float or double, exact to them; arrays computed in float and rounded once (docs/HALF.md,
+// "Accuracy").
 class RECTIFY_DETAIL_MAY_ALIAS half {
 public:
     half() = default;

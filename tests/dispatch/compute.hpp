@@ -1,8 +1,8 @@
-// Every public kernel entry point, float, double, bfloat16 and half, on one set of inputs (the special values and
-// a sweep over [-120, 120] that reaches every branch of ELU and SiLU), with the results' bytes in
-// one vector. Included by the header-only reference files (one per arch's flags) and by the
-// dispatch test (main.cpp): the same calls, compared byte for byte. Internal linkage: the
-// reference files are compiled with different -m flags in one program.
+// Every public kernel entry point, float, double, bfloat16 and half, on one set of inputs (the
+// special values and a sweep over [-120, 120] that reaches every branch of ELU and SiLU), with the
+// results' bytes in one vector. Included by the header-only reference files (one per arch's
+// flags) and by the dispatch test (main.cpp): the same calls, compared byte for byte. Internal
+// linkage: the reference files are compiled with different -m flags in one program.
 #pragma once
 
 #include <rectify/rectify.hpp>

@@ -1,7 +1,8 @@
 # cmake -DNM=nm "-DOBJECTS=a.o|b.o" -P check_shared_symbols.cmake
 # Fails if the two objects (one file compiled with two sets of -m flags) both define a symbol of
 # rectify's: the linker would keep one of the two copies for both. Prints the other symbols they
-# both define (xsimd's and the standard library's inline functions: README, "Mixing compile flags").
+# both define (xsimd's and the standard library's inline functions: docs/DISPATCH.md, "Mixing
+# compile flags").
 cmake_minimum_required(VERSION 3.21)
 # Mangled names (demangled ones hold [abi:cxx11], which CMake lists do not split); rectify's
 # contain 7rectify.

@@ -1,6 +1,6 @@
 // The mixed-flags program: a plain file and an -mavx2 -mfma file of one program both use rectify
-// (unit.cpp). Before the arch namespaces the linker kept one copy of rectify's inline functions
-// for both, so at -O0 the plain file ran (and reported) the AVX2 code, or the other way round,
+// (unit.cpp). Without the arch namespaces the linker keeps one copy of rectify's inline functions
+// for both, so at -O0 the plain file runs (and reports) the AVX2 code, or the other way round,
 // depending on the link order. Exit 0: each file ran its own arch; 77: skipped (no AVX2 + FMA
 // here, after the plain unit passed); 1: a file ran the other's code or computed a wrong result.
 #include <cstdio>

@@ -13,7 +13,7 @@
 //
 // The name is the widest instruction set the preprocessor reports, the one xsimd's default_arch
 // picks (plus _fma where FMA is on), with _nosimd when RECTIFY_NO_SIMD is defined. What it cannot
-// separate (README, "Mixing compile flags"): flags beyond that set (-march=znver5 and
+// separate (docs/DISPATCH.md, "Mixing compile flags"): flags beyond that set (-march=znver5 and
 // -march=x86-64-v4 are both avx512bw), and the inline non-template functions of xsimd and the
 // standard library, which stay shared weak symbols wherever the compiler does not inline them.
 #pragma once

@@ -16,9 +16,10 @@
 // flags").
 //
 // The ways out, in the order we recommend them: compile the files that include rectify without
-// the flag (per-file or per-target flags, docs/API.md); or add -fno-fast-math after -ffast-math
-// for those files; or define RECTIFY_ALLOW_FAST_MATH (before the first rectify include, or with
-// -DRECTIFY_ALLOW_FAST_MATH) to accept wrong special values and unbounded errors.
+// the flag (per-file or per-target flags, docs/BUILD_FLAGS.md, "Fast math"); or add
+// -fno-fast-math after -ffast-math for those files; or define RECTIFY_ALLOW_FAST_MATH (before the
+// first rectify include, or with -DRECTIFY_ALLOW_FAST_MATH) to accept wrong special values and
+// unbounded errors.
 #pragma once
 
 #if !defined(RECTIFY_ALLOW_FAST_MATH) && !defined(__CUDA_ARCH__)

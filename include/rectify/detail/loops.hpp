@@ -33,21 +33,13 @@ namespace rectify::detail::inline RECTIFY_DETAIL_ARCH_NS {
 // larger than the caches that saves a third of a forward kernel's traffic (a plain store reads the
 // line it writes). Where the arrays fit the caches they would only evict data the caller is about
 // to use. So they are taken only out of place, and only where the bytes a call moves (its input
-// arrays read and its output written) reach streaming_bytes_moved, which depends on the number of
-// input arrays. Measured on the Zen 4 development machine (32 MiB of L3) with the benchmark's
-// baselines over float arrays of 0.5M-8M elements, ordinary stores against streaming ones:
-// - one input (a forward kernel: copy): ordinary stores 13-22 % faster at 16 MiB moved, 7-19 % at
-//   18, even at 20; streaming ones 5-14 % faster at 22 MiB, 10-15 % at 24, 27 % at 32, 62 % at 64;
-// - two inputs (a backward kernel: c = a * b): ordinary stores 4 % faster at 9 MiB moved,
-//   streaming ones 7-10 % faster at 12 MiB, 14-25 % at 15, 44-47 % at 24 and 78 % at 48.
-// Those sizes hold for a call on one thread. A call split over threads (parallel.hpp) keeps the
-// ordinary stores up to streaming_output_bytes_threaded of output: its pieces together draw on the
-// shared L3's bandwidth, which ordinary stores use and streaming ones bypass. Two threads on the
-// same machine, el/ns with that size / with the one-thread sizes: relu backward at 1M 14.9-15.4 /
-// 6.6-6.8, at 2M 7.8-11.7 / 6.7-6.8; relu forward at 3M 11.9-16.8 / 6.7-6.8, at 4M 10.3-14.5 /
-// 6.6-6.7 (tools/large_calls.cpp built with -fopenmp, OMP_NUM_THREADS=2). The thresholds are sizes,
-// not a reading of the caches of the machine a call runs on (in a virtual machine the reported L3
-// can be wrong tenfold).
+// arrays read and its output written) reach streaming_bytes_moved: 20 MiB with one input array,
+// 12 MiB with two, the sizes from which streaming paid for a call on one thread on the development
+// machine (32 MiB of L3). A call split over threads (parallel.hpp) keeps the ordinary stores up to
+// streaming_output_bytes_threaded of output: its pieces together draw on the shared L3's
+// bandwidth, which ordinary stores use and streaming ones bypass. The thresholds are sizes, not a
+// reading of the caches of the machine a call runs on (in a virtual machine the reported L3 can be
+// wrong tenfold). The measurements: docs/THREADS.md, "Large arrays".
 inline constexpr std::size_t streaming_bytes_moved(std::size_t inputs) {
     return (inputs <= 1 ? std::size_t(20) : std::size_t(12)) << 20;
 }
@@ -67,19 +59,14 @@ inline constexpr std::size_t prefetch_distance = 4096;
 
 #if RECTIFY_DETAIL_SIMD
 
-// Whether the large calls prefetch their loads, decided once per process by the CPU's vendor, as
-// measured at 16M elements (one thread, Google Benchmark medians):
-// - Intel: yes. On the AVX-512 Xeon the core otherwise computed and then waited for memory in
-//   turn: float ELU backward ran at 1.50 el/ns and SiLU backward at 1.36 without the prefetches,
-//   1.87 and 1.79 with them (2 KiB and 8 KiB ahead measured no better than 4 KiB).
-// - AMD: no. On the Zen 4 development machine the same prefetches made the kernels slower, the
-//   backward ones most (tools/large_calls.cpp, 16M floats, el/ns without / with them): ELU
-//   backward 2.35-2.9 / 1.95-2.1, SiLU backward 2.45-2.8 / 1.85-2.05, channels-last PReLU backward
-//   with dweight 2.7 / 2.0; in a one-off program of the same kind double ELU backward 1.3-1.4 /
-//   0.95. The forward kernels ran the same within the noise. Prefetching into L2 or with the
-//   non-temporal hint instead was no better.
-// Other vendors and compilers without __builtin_cpu_is prefetch, as before. Either way the results
-// are the same bits.
+// Whether the large calls prefetch their loads, decided once per process by the CPU's vendor:
+// - Intel: yes. On an AVX-512 Xeon the core otherwise computed and then waited for memory in
+//   turn; the prefetches made ELU and SiLU backward faster (2 KiB and 8 KiB ahead were no better
+//   than 4 KiB).
+// - AMD: no. On Zen 4 the same prefetches made the kernels slower, the backward ones most;
+//   prefetching into L2 or with the non-temporal hint instead was no better.
+// Other vendors, and compilers without __builtin_cpu_is, prefetch. Either way the results are the
+// same bits. The measurements: docs/THREADS.md, "Large arrays".
 inline bool software_prefetch_pays() {
 #if (defined(__GNUC__) || defined(__clang__)) && (defined(__x86_64__) || defined(__i386__))
     static const bool pays = [] {
@@ -156,9 +143,8 @@ inline bool stream_aligned(const S* p) {
 // out[i] for i in [first, first + count), count < one batch: the inputs copied into zero-padded
 // batches (zeros: every activation is finite there), so the lanes run the same vector math as
 // the body and an element's result never depends on its position. Out of line: its arrays want a
-// 64-byte aligned stack frame, which inlined was set up on every call, tail or not (relu on 16
-// floats, header-only AVX-512 on Zen 4: 3.79 ns a call inlined, 2.44 ns out of line; a tail pays
-// one call more).
+// 64-byte aligned stack frame, which inlined was set up on every call, tail or not, and made short
+// calls markedly slower; out of line, a tail pays one call more.
 template <class S, class Op, class... In>
 RECTIFY_DETAIL_NOINLINE void transform_partial(std::size_t first, std::size_t count, S* out, const Op& op, const In*... in) {
     constexpr std::size_t W = storage_batch<S>::size;
@@ -178,8 +164,7 @@ RECTIFY_DETAIL_NOINLINE void transform_partial(std::size_t first, std::size_t co
 template <bool streaming, class S, class Op, class... In>
 inline std::size_t transform_body(std::size_t i, std::size_t n, S* out, const Op& caller_op, const In*... in) {
     // A copy the stores cannot reach: the 16-bit stores go through may-alias vector types, so with
-    // the caller's op GCC reloaded its parameters (Leaky ReLU's slope) from memory every step
-    // (bfloat16 Leaky ReLU at 64K: 17.2 -> 18.8 el/ns on Zen 4).
+    // the caller's op GCC reloaded its parameters (Leaky ReLU's slope) from memory every step.
     const Op op = caller_op;
     const bool prefetch = streaming && software_prefetch_pays();
     using B = storage_batch<S>;

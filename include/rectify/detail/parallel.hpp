@@ -26,9 +26,9 @@
 namespace rectify::detail::inline RECTIFY_DETAIL_ARCH_NS {
 
 // Below this many elements a call runs on one thread: starting the team costs more than a second
-// thread saves (measured by bench/threads_crossover.cpp on the 2-core development machine; see the
-// README, "Threads"). Defining RECTIFY_PARALLEL_MIN_ELEMENTS (the same in every translation unit)
-// sets another threshold.
+// thread saves for the memory-bound kernels (bench/threads_crossover.cpp; docs/THREADS.md, "Where
+// threads pay"). Defining RECTIFY_PARALLEL_MIN_ELEMENTS (the same in every translation unit) sets
+// another threshold.
 #if defined(RECTIFY_PARALLEL_MIN_ELEMENTS)
 inline constexpr std::size_t parallel_min_elements = RECTIFY_PARALLEL_MIN_ELEMENTS;
 #else

@@ -233,8 +233,7 @@ RECTIFY_DETAIL_ALWAYS_INLINE void weight_grad_terms(const batch<T>& xv, const ba
 // are exact in double, so fma(x, dy, s) rounds exactly as s + x*dy does and the sums are the same
 // bits. The masked-off lanes compute nothing, so a NaN or infinite dy there adds nothing either.
 // Float arrays are widened to double straight from memory, half a batch per conversion, rather
-// than from the loaded batch through an extract (NCHW 64K on Zen 4: 6.2 -> 7.3 el/ns, with the
-// masked FMAs).
+// than from the loaded batch through an extract, which was slower.
 template <class S, class T>
 RECTIFY_DETAIL_ALWAYS_INLINE void add_weight_grad(const S* xp, const S* gp, const batch<T>& xv, const batch<T>& g,
                                                   sum_batch* s, sum_batch* e) {
@@ -249,8 +248,7 @@ RECTIFY_DETAIL_ALWAYS_INLINE void add_weight_grad(const S* xp, const S* gp, cons
             // (two conversions per batch instead of four). A batch where some selected product is
             // ±0, ±inf or denormal (x or dy zero or infinite, or the float product out of range)
             // takes the widened factors below instead, as float arrays do. The sums are the same
-            // bits either way. Zen 4, 64 channels, 64K: bfloat16 channels first 3.78 -> 4.11 el/ns,
-            // half 4.05 -> 4.55 (channels last +5 % and +9 %).
+            // bits either way; both types and both layouts ran faster for it.
             const __m512 p = _mm512_maskz_mul_ps(m, xv, g);
             if (_mm512_mask_fpclass_ps_mask(m, p, 0x3E) == 0) {
                 sum_batch pw[2];
@@ -365,9 +363,7 @@ inline constexpr std::size_t row_tile_batches = sizeof(batch<float>) == 64 ? 8 :
 // Whether rows or runs of n elements are short ones: whole batches, at most row_tile_batches of
 // them (bfloat16: whole pairs of batches, storage.hpp). Those run in one loop over all the rows or
 // runs of a piece (below) instead of a transform each, which paid a call, its setup and its tail
-// check on every 64-element row or run (Zen 4, 64 channels, el/ns: float NCHW at 4K 14.2-15.5 ->
-// 17.7-19.6; channels last at 64K, where the weights are now widened once, bfloat16 10.8-12.6 ->
-// 14.8-16.6 and half 10.2-11.1 -> 14.5-14.9).
+// check on every 64-element row or run and was markedly slower for it.
 template <class S>
 inline constexpr std::size_t short_step = (pairs_widened<S> ? 2 : 1) * lanes<compute_t<S>>;
 template <class S>
@@ -432,8 +428,7 @@ inline void prelu_forward_short_rows(const S* x, const S* weight, S* y, std::siz
 
 // Channels first, short runs [r0, r1), each with its channel's slope broadcast. In the mask form:
 // choosing the max form run by run where the slope allows it (as Leaky ReLU and the longer runs
-// do) made the 64-element runs slower (bfloat16 at 4K on Zen 4: 15.5 -> 10.5-11.7 el/ns, float
-// 19 -> 15-17).
+// do) made the 64-element runs slower.
 template <bool streaming, class S>
 inline void prelu_forward_short_runs(const S* x, const S* weight, S* y, std::size_t channels, std::size_t inner,
                                      std::size_t r0, std::size_t r1) {
@@ -470,8 +465,8 @@ inline void prelu_forward_rows(const S* x, const S* weight, S* y, std::size_t ch
     for (std::size_t o = o0; o < o1; ++o) {
 #if RECTIFY_DETAIL_SIMD
         // The mask form for every weight: max(x, x * w) where every weight allows it (the form Leaky
-        // ReLU and the channels-first runs take) was no faster here, within the noise of the
-        // machine (bfloat16 and half, 64 channels, Zen 4).
+        // ReLU and the channels-first runs take) was no faster here (bfloat16 and half, 64
+        // channels).
         transform_serial(channels, y + o * channels, streaming, [](const batch<T>& xv, const batch<T>& w) RECTIFY_DETAIL_INLINE_LAMBDA {
             return leaky_forward(xv, w);
         }, x + o * channels, weight);
@@ -562,8 +557,7 @@ inline void prelu_backward_channels(const S* x, const S* weight, const S* dy, S*
         // Float sums: the lane totals of sum_lanes channels are added up together (xsimd::haddp), each
         // channel's lanes in one fixed order whichever channels share its group (a short group is
         // padded with zeros), so the result still depends on the shape alone. With one horizontal sum
-        // per channel, the profile put a third of the time of the benchmark's 64-element channels on
-        // the sums (NCHW, 4K); grouped, that case went from 4.0-4.3 to 4.3-4.5 el/ns on Zen 4.
+        // per channel, the sums took a third of the time of 64-element channels.
         for (std::size_t c = c0; c < c1; c += sum_lanes) {
             const std::size_t group = std::min(sum_lanes, c1 - c);
             sum_batch totals[sum_lanes];
@@ -785,7 +779,7 @@ inline void prelu_backward(const S* x, const S* weight, std::size_t weight_size,
         std::fill_n(sums, padded, 0.0);
         if constexpr (lane_sums<T>::compensated) std::fill_n(comps, padded, 0.0);
         // Pieces of at least column_piece channels: narrower ones (a 64-channel row split in two, say)
-        // measured slower on two threads than on one.
+        // ran slower on two threads than on one (docs/THREADS.md, "Where threads pay").
         const bool large = streams_on(threads_of_pieces(channels, column_piece, threads));
         for_each_piece(channels, column_piece, threads, [&](std::size_t c0, std::size_t count) {
             if (large) prelu_backward_columns<true>(x, weight, dy, dx, s.outer, channels, sums, comps, c0, c0 + count);

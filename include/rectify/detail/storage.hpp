@@ -180,10 +180,9 @@ inline void store_narrowed(const storage_batch<S>& v, S* p) {
 // order. The kernels are elementwise, so the lane an element is computed in changes no bit. It
 // saves the widening move of load_widened (which takes one register of W elements, moves and
 // shifts it) and the 32-to-16 pack of store_narrowed: with AVX512-BF16, one vcvtne2ps2bf16 and one
-// word permute per 2·W elements instead of two vcvtneps2bf16. Through the public API Leaky ReLU on
-// bfloat16 went from 11.8 to 15.8 el/ns at 64K, ELU forward from 3.74 to 4.35, on the AMD EPYC
-// development machine (Zen 4, AVX-512 with BF16), with the same bits on all 65,536 patterns. x86
-// only (its registers are little-endian).
+// word permute per 2·W elements instead of two vcvtneps2bf16: bfloat16 Leaky ReLU and ELU ran
+// markedly faster on Zen 4, with the same bits on all 65,536 patterns. x86 only (its registers are
+// little-endian).
 template <class S>
 inline constexpr bool pairs_widened = false;
 #if defined(__SSE2__)
@@ -298,8 +297,7 @@ inline void store_narrowed_pair(const widened_pair<S>& v, S* p) {
 #if defined(__AVX512BF16__) && defined(__AVX512DQ__) && defined(__AVX512BW__)
     if constexpr (pair_bits<S>::size == 16) {
         // One condition, not store_checked_pair's branch inside this one: PReLU's 64-element
-        // short runs, which store pair by pair, measured 4-15 % slower that way (bfloat16 channels
-        // last at 4K on Zen 4: 13.8 el/ns against 15.0-16.1).
+        // short runs, which store pair by pair, ran slower that way.
         const __m512i converted = converted_pair(v);
         if (_mm512_testn_epi16_mask(converted, _mm512_set1_epi16(0x7FFF)) == 0 || !has_denormal(v))
             store_pair_bits<streaming, S>(pair_bits<S>(converted_in_order(converted)), p);
@@ -313,11 +311,9 @@ inline void store_narrowed_pair(const widened_pair<S>& v, S* p) {
 
 // Two pairs, 4·W elements, at p: the same bits as store_narrowed_pair on each, where with
 // AVX512-BF16 one test covers both conversions (a test of the first result, one of the second
-// under its mask, one branch) instead of one each. On the Zen 4 development machine
-// (rectify_bench_half, the two builds in turn, twice) bfloat16 Leaky ReLU at 64K went from
-// 18.7-18.9 to 20.6-20.9 el/ns, ELU forward from 4.36-4.41 to 4.53-4.54, SiLU forward from
-// 3.65-3.66 to 3.75. PReLU's short rows and runs (prelu.hpp) store pair by pair: two pairs a step
-// measured no faster there (64-element runs at 4K, 16.2-16.9 el/ns either way).
+// under its mask, one branch) instead of one each: bfloat16 Leaky ReLU, ELU and SiLU ran faster
+// (rectify_bench_half on Zen 4). PReLU's short rows and runs (prelu.hpp) store pair by pair: two
+// pairs a step were no faster there.
 template <bool streaming, class S>
 inline void store_narrowed_pairs(const widened_pair<S>& a, const widened_pair<S>& b, S* p) {
     static_assert(pairs_widened<S>);
