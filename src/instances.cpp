@@ -6,5 +6,6 @@
 
 namespace rectify::detail::inline RECTIFY_DETAIL_ENTRY_NS {
 const char* kernels_arch_name() { return arch_name(); }
-std::size_t kernels_lanes(std::size_t element_size) { return element_size == sizeof(float) ? lanes<float> : lanes<double>; }
+// bfloat16 and half are computed in float: they have float's lanes (as rectify::dispatch says).
+std::size_t kernels_lanes(std::size_t element_size) { return element_size == sizeof(double) ? lanes<double> : lanes<float>; }
 }  // namespace rectify::detail::inline RECTIFY_DETAIL_ENTRY_NS

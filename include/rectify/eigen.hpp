@@ -10,9 +10,11 @@
 //    Objects stored in one piece in the same order go through the SIMD kernels in one call;
 //    strided blocks go line by line (a contiguous column or row straight through the kernel, a
 //    strided one gathered into a buffer first), so every element gets the kernels' value. An
-//    input that is an expression (a + b) is evaluated first; an output must have storage. An
-//    output may be its input itself (in place); if it overlaps an input any other way, that input
-//    is copied first, so the result is always the elementwise one.
+//    input that is an expression (a + b) is evaluated first. An output must be writable storage
+//    and not a temporary Matrix or Array (its result would be lost; a Map, Ref or Block is a view
+//    and fine): a misuse is a compile-time error with the array API's message. An output may be
+//    its input itself (in place); if it overlaps an input any other way, that input is copied
+//    first, so the result is always the elementwise one.
 //
 // 2. Functors that vectorize inside Eigen expressions:
 //      y = ((W * x).colwise() + b).unaryExpr(rectify::eigen::op(rectify::SiLU{}));
@@ -108,24 +110,32 @@ template <class E>
 using element_of = storage_t<scalar_of<E>>;
 
 template <class E>
+inline constexpr bool holds_element = rectify::detail::is_element<element_of<E>>;
+
+template <class E>
 inline constexpr bool has_storage = (std::remove_cvref_t<E>::Flags & Eigen::DirectAccessBit) != 0;
 
+// What an output must be, as in rectify.hpp; E is the deduced type of a forwarding reference (an
+// lvalue gives E = A&, a temporary E = A). Writable: not const (Eigen itself writes through no
+// const object, view or not) and not a view of const data (no LvalueBit: a Map<const MatrixXf>, a
+// block of a const matrix). Not a temporary Matrix or Array: those own their elements, so the
+// result would be thrown away (a class derived from them too); a temporary view (Map, Ref, Block,
+// a transpose) writes into the object it views, and is fine.
 template <class E>
-inline constexpr bool is_writable = has_storage<E> && (std::remove_cvref_t<E>::Flags & Eigen::LvalueBit) != 0;
-
+inline constexpr bool writable =
+    !std::is_const_v<std::remove_reference_t<E>> && (std::remove_cvref_t<E>::Flags & Eigen::LvalueBit) != 0;
+template <class D>
+std::true_type derives_from_plain(const Eigen::PlainObjectBase<D>*);
+std::false_type derives_from_plain(const void*);
 template <class E>
-constexpr void static_require_element() {
-    static_assert(rectify::detail::is_element<element_of<E>>,
-                  "rectify: Eigen objects must hold float, double, Eigen::bfloat16 or Eigen::half");
-}
-
+inline constexpr bool owns_elements =
+    decltype(derives_from_plain(static_cast<std::remove_cvref_t<E>*>(nullptr)))::value;
 template <class E>
-constexpr void static_require_output() {
-    static_require_element<E>();
-    static_assert(is_writable<E>,
-                  "rectify: an output must be a writable Eigen object with storage (Matrix, Array, Map, Block, "
-                  "Ref), not an expression or a const object");
-}
+inline constexpr bool not_a_dropped_temporary = std::is_lvalue_reference_v<E> || !owns_elements<E>;
+template <class E>
+inline constexpr bool good_output = holds_element<E> && has_storage<E> && writable<E> && not_a_dropped_temporary<E>;
+template <class A, class B>
+inline constexpr bool same_scalar = std::is_same_v<scalar_of<A>, scalar_of<B>>;
 
 template <class E>
 std::string shape(const E& e) {
@@ -277,17 +287,13 @@ void run_materialized(const Kernel& kernel, const grid<T>& out, const Stored&...
     run_lines(kernel, out, in);
 }
 
-// The elementwise driver of every Eigen entry point: checks the shapes against the first input,
-// evaluates expression inputs, copies an input that the output overlaps other than exactly, and
-// runs kernel(n, out, in...).
+// The elementwise driver of every Eigen entry point, called once its compile-time checks hold:
+// checks the shapes against the first input, evaluates expression inputs, copies an input that the
+// output overlaps other than exactly, and runs kernel(n, out, in...).
 template <class Kernel, class Out, class... In>
 void elementwise(const char* function, const Kernel& kernel, const char* out_name, Out&& out,
                  std::pair<const char*, const In&>... in) {
     using T = element_of<Out>;
-    static_require_output<Out>();
-    (static_require_element<In>(), ...);
-    static_assert((std::is_same_v<scalar_of<In>, scalar_of<Out>> && ...),
-                  "rectify: all Eigen objects of a call must have one scalar type");
     constexpr std::size_t N = sizeof...(In);
     const std::array<const char*, N> names = {in.first...};
     const auto& first = std::get<0>(std::forward_as_tuple(in.second...));
@@ -411,15 +417,16 @@ template <class P, int N, class Kernel, class... Args>
 P on_16bit_packet(const Kernel& kernel, const Args&... args) {
     using T = std::conditional_t<N == 1, P, typename Eigen::internal::unpacket_traits<P>::type>;
     using S = storage_t<T>;
+    constexpr std::size_t lanes = static_cast<std::size_t>(N);
     const auto store = [](const P& v) {
-        std::array<S, N> a;
+        std::array<S, lanes> a;
         if constexpr (N == 1) a[0] = std::bit_cast<S>(v);
         else Eigen::internal::pstoreu(reinterpret_cast<T*>(a.data()), v);
         return a;
     };
     const auto in = std::make_tuple(store(args)...);
-    std::array<S, N> out;
-    std::apply([&](const auto&... a) { kernel(a.data()..., out.data(), static_cast<std::size_t>(N)); }, in);
+    std::array<S, lanes> out;
+    std::apply([&](const auto&... a) { kernel(a.data()..., out.data(), lanes); }, in);
     if constexpr (N == 1) return std::bit_cast<T>(out[0]);
     else return Eigen::internal::ploadu<P>(reinterpret_cast<const T*>(out.data()));
 }
@@ -428,31 +435,68 @@ P on_16bit_packet(const Kernel& kernel, const Args&... args) {
 
 // ---- the array API on Eigen objects ------------------------------------------------------------
 
-// y = f(x) over Eigen objects of one shape; y may be x itself.
-template <class Act, eigen_detail::dense X, eigen_detail::dense Y>
-void forward(const Act& act, const X& x, Y&& y) {
-    using T = eigen_detail::element_of<Y>;
-    eigen_detail::elementwise(
-        "rectify::forward", [&act](std::size_t n, T* out, const T* in) { detail::forward_n(act, in, out, n); }, "y",
-        y, std::pair<const char*, const X&>("x", x));
-}
-
-// dx = f'(x) * dy over Eigen objects of one shape; dx may be dy (or x) itself.
-template <class Act, eigen_detail::dense X, eigen_detail::dense DY, eigen_detail::dense DX>
-void backward(const Act& act, const X& x, const DY& dy, DX&& dx) {
-    using T = eigen_detail::element_of<DX>;
-    eigen_detail::elementwise(
-        "rectify::backward",
-        [&act](std::size_t n, T* out, const T* in, const T* grad) { detail::backward_n(act, in, grad, out, n); },
-        "dx", dx, std::pair<const char*, const X&>("x", x), std::pair<const char*, const DY&>("dy", dy));
-}
+// The compile-time checks of the Eigen overloads, with the array API's messages (rectify.hpp): each
+// names the function and the argument and says what to pass instead; the call is compiled only
+// when they all hold, so a misuse gives its message and nothing else.
+#define RECTIFY_DETAIL_EIGEN_CHECK_INPUT(function, E, name)                                                          \
+    static_assert(::rectify::eigen_detail::holds_element<E>,                                                         \
+                  function ": " name " must hold float, double, Eigen::bfloat16 or Eigen::half")
+// An input that PReLU reads through its ChannelShape: it needs memory, not an expression.
+#define RECTIFY_DETAIL_EIGEN_CHECK_STORED_INPUT(function, E, name)                                                   \
+    RECTIFY_DETAIL_EIGEN_CHECK_INPUT(function, E, name);                                                             \
+    static_assert(!::rectify::eigen_detail::holds_element<E> || ::rectify::eigen_detail::has_storage<E>,             \
+                  function ": " name " must be an Eigen object with storage (PReLU reads memory through its "        \
+                  "ChannelShape); evaluate an expression into a Matrix or Array first")
+// checked_before: the conditions of the checks before these, so that each misuse gives one message.
+#define RECTIFY_DETAIL_EIGEN_CHECK_WRITABLE(function, E, name, checked_before)                                       \
+    static_assert(!(checked_before) || ::rectify::eigen_detail::writable<E>,                                         \
+                  function ": " name " is an output and must be writable; pass a non-const Matrix or Array, "        \
+                  "or a Map, Ref or Block of one");                                                                  \
+    static_assert(!(checked_before) || !::rectify::eigen_detail::writable<E> ||                                      \
+                      ::rectify::eigen_detail::not_a_dropped_temporary<E>,                                           \
+                  function ": " name " is a temporary that owns its elements, so the result would be thrown "        \
+                  "away; pass a named Matrix or Array, or a Map, Ref or Block of one")
+#define RECTIFY_DETAIL_EIGEN_CHECK_OUTPUT(function, E, name)                                                         \
+    RECTIFY_DETAIL_EIGEN_CHECK_INPUT(function, E, name);                                                             \
+    static_assert(!::rectify::eigen_detail::holds_element<E> || ::rectify::eigen_detail::has_storage<E>,             \
+                  function ": " name " is an output and must be an Eigen object with storage (a Matrix, "            \
+                  "Array, Map, Ref or Block), not an expression");                                                   \
+    RECTIFY_DETAIL_EIGEN_CHECK_WRITABLE(function, E, name,                                                           \
+                                        (::rectify::eigen_detail::holds_element<E> &&                                \
+                                         ::rectify::eigen_detail::has_storage<E>))
+#define RECTIFY_DETAIL_EIGEN_CHECK_SAME(function, A, a_name, B, b_name)                                              \
+    static_assert(!::rectify::eigen_detail::holds_element<A> || !::rectify::eigen_detail::holds_element<B> ||        \
+                      ::rectify::eigen_detail::same_scalar<A, B>,                                                    \
+                  function ": " a_name " and " b_name " hold different element types; all arrays of one "            \
+                  "call must hold the same type: convert one, e.g. with .cast<float>()")
+// f(x) into y, and f'(x) * dy into dx.
+#define RECTIFY_DETAIL_EIGEN_CHECK_FORWARD(function, X, Y)                                                           \
+    RECTIFY_DETAIL_EIGEN_CHECK_INPUT(function, X, "x");                                                              \
+    RECTIFY_DETAIL_EIGEN_CHECK_OUTPUT(function, Y, "y");                                                             \
+    RECTIFY_DETAIL_EIGEN_CHECK_SAME(function, X, "x", Y, "y")
+#define RECTIFY_DETAIL_EIGEN_CHECK_BACKWARD(function, X, DY, DX)                                                     \
+    RECTIFY_DETAIL_EIGEN_CHECK_INPUT(function, X, "x");                                                              \
+    RECTIFY_DETAIL_EIGEN_CHECK_INPUT(function, DY, "dy");                                                            \
+    RECTIFY_DETAIL_EIGEN_CHECK_OUTPUT(function, DX, "dx");                                                           \
+    RECTIFY_DETAIL_EIGEN_CHECK_SAME(function, X, "x", DY, "dy");                                                     \
+    RECTIFY_DETAIL_EIGEN_CHECK_SAME(function, X, "x", DX, "dx")
 
 namespace eigen_detail {
+// Whether the checks above pass (then the call is compiled).
+template <class X, class Y>
+inline constexpr bool good_forward = holds_element<X> && good_output<Y> && same_scalar<X, Y>;
+template <class X, class DY, class DX>
+inline constexpr bool good_backward =
+    holds_element<X> && holds_element<DY> && good_output<DX> && same_scalar<X, DY> && same_scalar<X, DX>;
+
+// The array API runs the kernels' entry points, as the span API does: with rectify::kernels or
+// rectify::dispatch those are the library's, so an Eigen call gives the span call's bits whatever
+// this file's flags. (The functors below run inside Eigen's loops, on this file's instruction set.)
 template <class Act, class X, class Y>
 void named_forward(const char* function, const Act& act, const X& x, Y&& y) {
     using T = element_of<Y>;
     elementwise(
-        function, [&act](std::size_t n, T* out, const T* in) { rectify::detail::forward_n(act, in, out, n); }, "y", y,
+        function, [&act](std::size_t n, T* out, const T* in) { rectify::detail::unchecked_forward(act, in, out, n); }, "y", y,
         std::pair<const char*, const X&>("x", x));
 }
 template <class Act, class X, class DY, class DX>
@@ -461,43 +505,71 @@ void named_backward(const char* function, const Act& act, const X& x, const DY& 
     elementwise(
         function,
         [&act](std::size_t n, T* out, const T* in, const T* grad) {
-            rectify::detail::backward_n(act, in, grad, out, n);
+            rectify::detail::unchecked_backward(act, in, grad, out, n);
         },
         "dx", dx, std::pair<const char*, const X&>("x", x), std::pair<const char*, const DY&>("dy", dy));
 }
 }  // namespace eigen_detail
 
+// y = f(x) over Eigen objects of one shape; y may be x itself.
+template <class Act, eigen_detail::dense X, eigen_detail::dense Y>
+void forward(const Act& act, const X& x, Y&& y) {
+    RECTIFY_DETAIL_EIGEN_CHECK_FORWARD("rectify::forward", X, Y);
+    if constexpr (eigen_detail::good_forward<X, Y>) eigen_detail::named_forward("rectify::forward", act, x, y);
+}
+
+// dx = f'(x) * dy over Eigen objects of one shape; dx may be dy (or x) itself.
+template <class Act, eigen_detail::dense X, eigen_detail::dense DY, eigen_detail::dense DX>
+void backward(const Act& act, const X& x, const DY& dy, DX&& dx) {
+    RECTIFY_DETAIL_EIGEN_CHECK_BACKWARD("rectify::backward", X, DY, DX);
+    if constexpr (eigen_detail::good_backward<X, DY, DX>)
+        eigen_detail::named_backward("rectify::backward", act, x, dy, dx);
+}
+
 template <eigen_detail::dense X, eigen_detail::dense Y>
 void relu(const X& x, Y&& y) {
-    eigen_detail::named_forward("rectify::relu", ReLU{}, x, y);
+    RECTIFY_DETAIL_EIGEN_CHECK_FORWARD("rectify::relu", X, Y);
+    if constexpr (eigen_detail::good_forward<X, Y>) eigen_detail::named_forward("rectify::relu", ReLU{}, x, y);
 }
 template <eigen_detail::dense X, eigen_detail::dense DY, eigen_detail::dense DX>
 void relu_backward(const X& x, const DY& dy, DX&& dx) {
-    eigen_detail::named_backward("rectify::relu_backward", ReLU{}, x, dy, dx);
+    RECTIFY_DETAIL_EIGEN_CHECK_BACKWARD("rectify::relu_backward", X, DY, DX);
+    if constexpr (eigen_detail::good_backward<X, DY, DX>)
+        eigen_detail::named_backward("rectify::relu_backward", ReLU{}, x, dy, dx);
 }
 template <eigen_detail::dense X, eigen_detail::dense Y>
 void leaky_relu(const X& x, Y&& y, double negative_slope = 0.01) {
-    eigen_detail::named_forward("rectify::leaky_relu", LeakyReLU{negative_slope}, x, y);
+    RECTIFY_DETAIL_EIGEN_CHECK_FORWARD("rectify::leaky_relu", X, Y);
+    if constexpr (eigen_detail::good_forward<X, Y>)
+        eigen_detail::named_forward("rectify::leaky_relu", LeakyReLU{negative_slope}, x, y);
 }
 template <eigen_detail::dense X, eigen_detail::dense DY, eigen_detail::dense DX>
 void leaky_relu_backward(const X& x, const DY& dy, DX&& dx, double negative_slope = 0.01) {
-    eigen_detail::named_backward("rectify::leaky_relu_backward", LeakyReLU{negative_slope}, x, dy, dx);
+    RECTIFY_DETAIL_EIGEN_CHECK_BACKWARD("rectify::leaky_relu_backward", X, DY, DX);
+    if constexpr (eigen_detail::good_backward<X, DY, DX>)
+        eigen_detail::named_backward("rectify::leaky_relu_backward", LeakyReLU{negative_slope}, x, dy, dx);
 }
 template <eigen_detail::dense X, eigen_detail::dense Y>
 void elu(const X& x, Y&& y, double alpha = 1.0) {
-    eigen_detail::named_forward("rectify::elu", ELU{alpha}, x, y);
+    RECTIFY_DETAIL_EIGEN_CHECK_FORWARD("rectify::elu", X, Y);
+    if constexpr (eigen_detail::good_forward<X, Y>) eigen_detail::named_forward("rectify::elu", ELU{alpha}, x, y);
 }
 template <eigen_detail::dense X, eigen_detail::dense DY, eigen_detail::dense DX>
 void elu_backward(const X& x, const DY& dy, DX&& dx, double alpha = 1.0) {
-    eigen_detail::named_backward("rectify::elu_backward", ELU{alpha}, x, dy, dx);
+    RECTIFY_DETAIL_EIGEN_CHECK_BACKWARD("rectify::elu_backward", X, DY, DX);
+    if constexpr (eigen_detail::good_backward<X, DY, DX>)
+        eigen_detail::named_backward("rectify::elu_backward", ELU{alpha}, x, dy, dx);
 }
 template <eigen_detail::dense X, eigen_detail::dense Y>
 void silu(const X& x, Y&& y) {
-    eigen_detail::named_forward("rectify::silu", SiLU{}, x, y);
+    RECTIFY_DETAIL_EIGEN_CHECK_FORWARD("rectify::silu", X, Y);
+    if constexpr (eigen_detail::good_forward<X, Y>) eigen_detail::named_forward("rectify::silu", SiLU{}, x, y);
 }
 template <eigen_detail::dense X, eigen_detail::dense DY, eigen_detail::dense DX>
 void silu_backward(const X& x, const DY& dy, DX&& dx) {
-    eigen_detail::named_backward("rectify::silu_backward", SiLU{}, x, dy, dx);
+    RECTIFY_DETAIL_EIGEN_CHECK_BACKWARD("rectify::silu_backward", X, DY, DX);
+    if constexpr (eigen_detail::good_backward<X, DY, DX>)
+        eigen_detail::named_backward("rectify::silu_backward", SiLU{}, x, dy, dx);
 }
 
 // dx from the saved output y = f(x) (training.hpp) over Eigen objects of one shape.
@@ -505,14 +577,21 @@ template <class Act, eigen_detail::dense Y, eigen_detail::dense DY, eigen_detail
 void backward_from_output(const Act& act, const Y& y, const DY& dy, DX&& dx) {
     constexpr const char* function = "rectify::backward_from_output";
     detail::static_require_output_determines_gradient<Act>();
-    detail::require_output_determines_gradient(function, act);
-    using T = eigen_detail::element_of<DX>;
-    eigen_detail::elementwise(
-        function,
-        [&act](std::size_t n, T* out, const T* out_fwd, const T* grad) {
-            detail::backward_from_output_n(act, out_fwd, grad, out, n);
-        },
-        "dx", dx, std::pair<const char*, const Y&>("y", y), std::pair<const char*, const DY&>("dy", dy));
+    RECTIFY_DETAIL_EIGEN_CHECK_INPUT("rectify::backward_from_output", Y, "y");
+    RECTIFY_DETAIL_EIGEN_CHECK_INPUT("rectify::backward_from_output", DY, "dy");
+    RECTIFY_DETAIL_EIGEN_CHECK_OUTPUT("rectify::backward_from_output", DX, "dx");
+    RECTIFY_DETAIL_EIGEN_CHECK_SAME("rectify::backward_from_output", Y, "y", DY, "dy");
+    RECTIFY_DETAIL_EIGEN_CHECK_SAME("rectify::backward_from_output", Y, "y", DX, "dx");
+    if constexpr (eigen_detail::good_backward<Y, DY, DX>) {
+        detail::require_output_determines_gradient(function, act);
+        using T = eigen_detail::element_of<DX>;
+        eigen_detail::elementwise(
+            function,
+            [&act](std::size_t n, T* out, const T* out_fwd, const T* grad) {
+                detail::unchecked_backward_from_output(act, out_fwd, grad, out, n);
+            },
+            "dx", dx, std::pair<const char*, const Y&>("y", y), std::pair<const char*, const DY&>("dy", dy));
+    }
 }
 
 // PReLU on Eigen objects stored in one piece; shape describes their memory as in the span API. A
@@ -521,42 +600,51 @@ void backward_from_output(const Act& act, const Y& y, const DY& dy, DX&& dx) {
 template <eigen_detail::dense X, eigen_detail::dense Wt, eigen_detail::dense Y>
 void prelu(const X& x, const Wt& weight, Y&& y, ChannelShape shape) {
     constexpr const char* function = "rectify::prelu";
-    using T = eigen_detail::element_of<Y>;
-    using E = eigen_detail::scalar_of<Y>;
-    eigen_detail::static_require_output<Y>();
-    eigen_detail::require_same_shape(function, "x", x, "y", y);
-    static_assert(eigen_detail::has_storage<X> && eigen_detail::has_storage<Wt>,
-                  "rectify::prelu: x and weight must be Eigen objects with storage");
-    static_assert(std::is_same_v<eigen_detail::scalar_of<X>, E> && std::is_same_v<eigen_detail::scalar_of<Wt>, E>,
-                  "rectify::prelu: all arrays must have one element type");
-    eigen_detail::require_same_order(function, "x", x, "y", y);
-    detail::checked_prelu(eigen_detail::contiguous_span<const T>(function, "x", x),
-                          eigen_detail::contiguous_span<const T>(function, "weight", weight),
-                          eigen_detail::contiguous_span<T>(function, "y", y), shape);
+    RECTIFY_DETAIL_EIGEN_CHECK_STORED_INPUT("rectify::prelu", X, "x");
+    RECTIFY_DETAIL_EIGEN_CHECK_STORED_INPUT("rectify::prelu", Wt, "weight");
+    RECTIFY_DETAIL_EIGEN_CHECK_OUTPUT("rectify::prelu", Y, "y");
+    RECTIFY_DETAIL_EIGEN_CHECK_SAME("rectify::prelu", X, "x", Wt, "weight");
+    RECTIFY_DETAIL_EIGEN_CHECK_SAME("rectify::prelu", X, "x", Y, "y");
+    using namespace eigen_detail;
+    if constexpr (holds_element<X> && has_storage<X> && holds_element<Wt> && has_storage<Wt> && good_output<Y> &&
+                  same_scalar<X, Wt> && same_scalar<X, Y>) {
+        using T = element_of<Y>;
+        require_same_shape(function, "x", x, "y", y);
+        require_same_order(function, "x", x, "y", y);
+        detail::checked_prelu(contiguous_span<const T>(function, "x", x),
+                              contiguous_span<const T>(function, "weight", weight),
+                              contiguous_span<T>(function, "y", y), shape);
+    }
 }
 
 template <eigen_detail::dense X, eigen_detail::dense Wt, eigen_detail::dense DY, eigen_detail::dense DX,
           eigen_detail::dense DW>
 void prelu_backward(const X& x, const Wt& weight, const DY& dy, DX&& dx, DW&& dweight, ChannelShape shape) {
     constexpr const char* function = "rectify::prelu_backward";
-    using T = eigen_detail::element_of<DX>;
-    using E = eigen_detail::scalar_of<DX>;
-    eigen_detail::static_require_output<DX>();
-    eigen_detail::static_require_output<DW>();
-    static_assert(eigen_detail::has_storage<X> && eigen_detail::has_storage<Wt> && eigen_detail::has_storage<DY>,
-                  "rectify::prelu_backward: x, weight and dy must be Eigen objects with storage");
-    static_assert(std::is_same_v<eigen_detail::scalar_of<X>, E> && std::is_same_v<eigen_detail::scalar_of<Wt>, E> &&
-                      std::is_same_v<eigen_detail::scalar_of<DY>, E> && std::is_same_v<eigen_detail::scalar_of<DW>, E>,
-                  "rectify::prelu_backward: all arrays must have one element type");
-    eigen_detail::require_same_shape(function, "x", x, "dy", dy);
-    eigen_detail::require_same_shape(function, "x", x, "dx", dx);
-    eigen_detail::require_same_order(function, "x", x, "dy", dy);
-    eigen_detail::require_same_order(function, "x", x, "dx", dx);
-    detail::checked_prelu_backward(eigen_detail::contiguous_span<const T>(function, "x", x),
-                                   eigen_detail::contiguous_span<const T>(function, "weight", weight),
-                                   eigen_detail::contiguous_span<const T>(function, "dy", dy),
-                                   eigen_detail::contiguous_span<T>(function, "dx", dx),
-                                   eigen_detail::contiguous_span<T>(function, "dweight", dweight), shape);
+    RECTIFY_DETAIL_EIGEN_CHECK_STORED_INPUT("rectify::prelu_backward", X, "x");
+    RECTIFY_DETAIL_EIGEN_CHECK_STORED_INPUT("rectify::prelu_backward", Wt, "weight");
+    RECTIFY_DETAIL_EIGEN_CHECK_STORED_INPUT("rectify::prelu_backward", DY, "dy");
+    RECTIFY_DETAIL_EIGEN_CHECK_OUTPUT("rectify::prelu_backward", DX, "dx");
+    RECTIFY_DETAIL_EIGEN_CHECK_OUTPUT("rectify::prelu_backward", DW, "dweight");
+    RECTIFY_DETAIL_EIGEN_CHECK_SAME("rectify::prelu_backward", X, "x", Wt, "weight");
+    RECTIFY_DETAIL_EIGEN_CHECK_SAME("rectify::prelu_backward", X, "x", DY, "dy");
+    RECTIFY_DETAIL_EIGEN_CHECK_SAME("rectify::prelu_backward", X, "x", DX, "dx");
+    RECTIFY_DETAIL_EIGEN_CHECK_SAME("rectify::prelu_backward", X, "x", DW, "dweight");
+    using namespace eigen_detail;
+    if constexpr (holds_element<X> && has_storage<X> && holds_element<Wt> && has_storage<Wt> &&
+                  holds_element<DY> && has_storage<DY> && good_output<DX> && good_output<DW> &&
+                  same_scalar<X, Wt> && same_scalar<X, DY> && same_scalar<X, DX> && same_scalar<X, DW>) {
+        using T = element_of<DX>;
+        require_same_shape(function, "x", x, "dy", dy);
+        require_same_shape(function, "x", x, "dx", dx);
+        require_same_order(function, "x", x, "dy", dy);
+        require_same_order(function, "x", x, "dx", dx);
+        detail::checked_prelu_backward(contiguous_span<const T>(function, "x", x),
+                                       contiguous_span<const T>(function, "weight", weight),
+                                       contiguous_span<const T>(function, "dy", dy),
+                                       contiguous_span<T>(function, "dx", dx),
+                                       contiguous_span<T>(function, "dweight", dweight), shape);
+    }
 }
 
 // ---- initialisation and monitoring on Eigen objects ----------------------------------------------
@@ -583,24 +671,30 @@ std::size_t fan_of(const W& weights, FanMode mode) {
 template <class Act, eigen_detail::dense W, std::uniform_random_bit_generator Engine>
 void kaiming_uniform(const Act& act, W&& weights, Engine& engine, FanMode mode = FanMode::fan_in) {
     using T = eigen_detail::scalar_of<W>;
-    static_assert(std::is_floating_point_v<T> && (std::remove_cvref_t<W>::Flags & Eigen::LvalueBit) != 0,
-                  "rectify::kaiming_uniform: weights must be a writable Eigen object of float or double");
-    const double bound = std::sqrt(3.0) * detail::kaiming_std("rectify::kaiming_uniform", gain(act),
-                                                              eigen_detail::fan_of(weights, mode));
-    std::uniform_real_distribution<T> draw(static_cast<T>(-bound), static_cast<T>(bound));
-    eigen_detail::fill(weights, draw, engine);
+    static_assert(std::is_floating_point_v<T>, "rectify::kaiming_uniform: weights must hold float or double");
+    RECTIFY_DETAIL_EIGEN_CHECK_WRITABLE("rectify::kaiming_uniform", W, "weights", std::is_floating_point_v<T>);
+    if constexpr (std::is_floating_point_v<T> && eigen_detail::writable<W> &&
+                  eigen_detail::not_a_dropped_temporary<W>) {
+        const double bound = std::sqrt(3.0) * detail::kaiming_std("rectify::kaiming_uniform", gain(act),
+                                                                  eigen_detail::fan_of(weights, mode));
+        std::uniform_real_distribution<T> draw(static_cast<T>(-bound), static_cast<T>(bound));
+        eigen_detail::fill(weights, draw, engine);
+    }
 }
 
 // He initialisation of an Eigen weight matrix [outputs x inputs]: N(0, std^2), std = gain(act)/sqrt(fan).
 template <class Act, eigen_detail::dense W, std::uniform_random_bit_generator Engine>
 void kaiming_normal(const Act& act, W&& weights, Engine& engine, FanMode mode = FanMode::fan_in) {
     using T = eigen_detail::scalar_of<W>;
-    static_assert(std::is_floating_point_v<T> && (std::remove_cvref_t<W>::Flags & Eigen::LvalueBit) != 0,
-                  "rectify::kaiming_normal: weights must be a writable Eigen object of float or double");
-    const double std_dev =
-        detail::kaiming_std("rectify::kaiming_normal", gain(act), eigen_detail::fan_of(weights, mode));
-    std::normal_distribution<T> draw(T(0), static_cast<T>(std_dev));
-    eigen_detail::fill(weights, draw, engine);
+    static_assert(std::is_floating_point_v<T>, "rectify::kaiming_normal: weights must hold float or double");
+    RECTIFY_DETAIL_EIGEN_CHECK_WRITABLE("rectify::kaiming_normal", W, "weights", std::is_floating_point_v<T>);
+    if constexpr (std::is_floating_point_v<T> && eigen_detail::writable<W> &&
+                  eigen_detail::not_a_dropped_temporary<W>) {
+        const double std_dev =
+            detail::kaiming_std("rectify::kaiming_normal", gain(act), eigen_detail::fan_of(weights, mode));
+        std::normal_distribution<T> draw(T(0), static_cast<T>(std_dev));
+        eigen_detail::fill(weights, draw, engine);
+    }
 }
 
 // The fraction of units that never fire (pre-activation > threshold) over a batch: one row per

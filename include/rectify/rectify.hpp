@@ -34,7 +34,8 @@
 
 // Header-only (the default): the kernels are instantiated where they are used. With
 // RECTIFY_EXTERN_KERNELS (defined by linking rectify::kernels) they come compiled from that
-// library, and this header includes neither xsimd nor the kernels (README, "Compile time").
+// library, and this header includes neither xsimd nor the kernels (docs/BUILD_FLAGS.md, "Compile
+// time").
 #if !defined(RECTIFY_EXTERN_KERNELS) || defined(RECTIFY_DETAIL_DEFINE_INSTANCES)
 #define RECTIFY_DETAIL_HEADER_ONLY 1
 #else
@@ -113,19 +114,12 @@ std::size_t kernels_lanes(std::size_t element_size);
 #if RECTIFY_DETAIL_HEADER_ONLY
 #include "detail/checked.hpp"
 #define RECTIFY_DETAIL_CHECK_COMPILED(function, Act) static_assert(true)
-#define RECTIFY_DETAIL_CHECK_16BIT_COMPILED(function, T) static_assert(true)
 #elif defined(RECTIFY_DISPATCH)
 #define RECTIFY_DETAIL_CHECK_COMPILED(function, Act)                                                          \
     static_assert(::rectify::detail::compiled_activation<Act>,                                                 \
                   function ": rectify::dispatch holds ReLU, LeakyReLU, ELU and SiLU only; compile the files "  \
                   "that use another activation type against rectify::rectify")
-#define RECTIFY_DETAIL_CHECK_16BIT_COMPILED(function, T) static_assert(true)  // dispatch has them
 #else
-// The 16-bit kernels are not in rectify::kernels: they would double its size for code few files use.
-#define RECTIFY_DETAIL_CHECK_16BIT_COMPILED(function, T)                                                       \
-    static_assert(!::rectify::detail::is_16bit<T>,                                                              \
-                  function ": rectify::kernels (RECTIFY_EXTERN_KERNELS) holds the float and double kernels "   \
-                  "only; compile the files that use rectify::bfloat16 or rectify::half against rectify::rectify")
 #define RECTIFY_DETAIL_CHECK_COMPILED(function, Act)                                                          \
     static_assert(::rectify::detail::compiled_activation<Act>,                                                 \
                   function ": rectify::kernels (RECTIFY_EXTERN_KERNELS) holds ReLU, LeakyReLU, ELU and SiLU "  \
@@ -218,8 +212,7 @@ namespace rectify::inline RECTIFY_DETAIL_ARCH_NS {
                   "C array); copy a std::list, std::deque or a view that skips elements into a std::vector");     \
     static_assert(!::rectify::detail::array_like<R> || ::rectify::detail::is_element<::rectify::detail::element_of<R>>, \
                   function ": " name " must hold float, double, rectify::bfloat16 or rectify::half (bit_cast Eigen's, CUDA's " \
-                  "or std:: 16-bit types to these, docs/API.md)");                                             \
-    RECTIFY_DETAIL_CHECK_16BIT_COMPILED(function, ::rectify::detail::element_of<R>)
+                  "or std:: 16-bit types to these, docs/API.md)")
 #define RECTIFY_DETAIL_CHECK_OUTPUT(function, R, name)                                                            \
     RECTIFY_DETAIL_CHECK_INPUT(function, R, name);                                                                 \
     static_assert(!::rectify::detail::array_like<R> || ::rectify::detail::writable<R>,                             \
@@ -234,7 +227,8 @@ namespace rectify::inline RECTIFY_DETAIL_ARCH_NS {
                   "arrays of one call must hold the same type: convert one, e.g. into a std::vector<float>")
 
 
-// y = f(x). Sizes must match; y may be x itself.
+// y = f(x). Sizes must match; y may be x itself. Exact or within the activation's bound
+// (activations.hpp; 16-bit arrays: computed in float, rounded once).
 template <class Act, detail::array_argument X, detail::array_argument Y>
 void forward(const Act& act, X&& x, Y&& y) {
     RECTIFY_DETAIL_CHECK_COMPILED("rectify::forward", Act);
@@ -245,7 +239,8 @@ void forward(const Act& act, X&& x, Y&& y) {
         detail::checked_forward("rectify::forward", act, detail::input_span(x), detail::output_span(y));
 }
 
-// dx = f'(x) * dy. Sizes must match; dx may be dy (or x) itself.
+// dx = f'(x) * dy. Sizes must match; dx may be dy (or x) itself. Exact or within the activation's
+// bound (activations.hpp).
 template <class Act, detail::array_argument X, detail::array_argument DY, detail::array_argument DX>
 void backward(const Act& act, X&& x, DY&& dy, DX&& dx) {
     RECTIFY_DETAIL_CHECK_COMPILED("rectify::backward", Act);
@@ -265,14 +260,12 @@ void backward(const Act& act, X&& x, DY&& dy, DX&& dx) {
 template <class Act, class T>
     requires detail::is_element<T>
 void forward(const Act& act, std::span<const T> x, std::span<T> y) {
-    RECTIFY_DETAIL_CHECK_16BIT_COMPILED("rectify::forward", T);
     RECTIFY_DETAIL_CHECK_COMPILED("rectify::forward", Act);
     detail::checked_forward("rectify::forward", act, x, y);
 }
 template <class Act, class T>
     requires detail::is_element<T>
 void backward(const Act& act, std::span<const T> x, std::span<const T> dy, std::span<T> dx) {
-    RECTIFY_DETAIL_CHECK_16BIT_COMPILED("rectify::backward", T);
     RECTIFY_DETAIL_CHECK_COMPILED("rectify::backward", Act);
     detail::checked_backward("rectify::backward", act, x, dy, dx);
 }
@@ -281,19 +274,21 @@ void backward(const Act& act, std::span<const T> x, std::span<const T> dy, std::
 template <class Act, class T>
 void forward(const Act& act, const T* x, T* y, std::size_t n) {
     static_assert(detail::is_element<T>, "rectify: arrays must hold float, double, rectify::bfloat16 or rectify::half");
-    RECTIFY_DETAIL_CHECK_16BIT_COMPILED("rectify::forward", T);
     RECTIFY_DETAIL_CHECK_COMPILED("rectify::forward", Act);
     detail::unchecked_forward(act, x, y, n);
 }
 template <class Act, class T>
 void backward(const Act& act, const T* x, const T* dy, T* dx, std::size_t n) {
     static_assert(detail::is_element<T>, "rectify: arrays must hold float, double, rectify::bfloat16 or rectify::half");
-    RECTIFY_DETAIL_CHECK_16BIT_COMPILED("rectify::backward", T);
     RECTIFY_DETAIL_CHECK_COMPILED("rectify::backward", Act);
     detail::unchecked_backward(act, x, dy, dx, n);
 }
 
-// Named shorthands with PyTorch's defaults; the same checks, reported under their own names.
+// Named shorthands with PyTorch's defaults; the same checks, reported under their own names. The
+// bounds are those of float and double (docs/ACCURACY.md); 16-bit arrays are computed in float and
+// rounded once (half.hpp). eps is the element type's machine epsilon.
+//
+// relu: y = x < 0 ? +0 : x, exact.
 template <detail::array_argument X, detail::array_argument Y>
 void relu(X&& x, Y&& y) {
     RECTIFY_DETAIL_CHECK_INPUT("rectify::relu", X, "x");
@@ -302,6 +297,7 @@ void relu(X&& x, Y&& y) {
     if constexpr (detail::good_input<X> && detail::good_output<Y> && detail::same_element<X, Y>)
         detail::checked_forward("rectify::relu", ReLU{}, detail::input_span(x), detail::output_span(y));
 }
+// dx = x <= 0 ? +0 : dy, exact.
 template <detail::array_argument X, detail::array_argument DY, detail::array_argument DX>
 void relu_backward(X&& x, DY&& dy, DX&& dx) {
     RECTIFY_DETAIL_CHECK_INPUT("rectify::relu_backward", X, "x");
@@ -314,6 +310,7 @@ void relu_backward(X&& x, DY&& dy, DX&& dx) {
         detail::checked_backward("rectify::relu_backward", ReLU{}, detail::input_span(x), detail::input_span(dy),
                                  detail::output_span(dx));
 }
+// y = x > 0 ? x : x * negative_slope, exact.
 template <detail::array_argument X, detail::array_argument Y>
 void leaky_relu(X&& x, Y&& y, double negative_slope = 0.01) {
     RECTIFY_DETAIL_CHECK_INPUT("rectify::leaky_relu", X, "x");
@@ -322,6 +319,7 @@ void leaky_relu(X&& x, Y&& y, double negative_slope = 0.01) {
     if constexpr (detail::good_input<X> && detail::good_output<Y> && detail::same_element<X, Y>)
         detail::checked_forward("rectify::leaky_relu", LeakyReLU{negative_slope}, detail::input_span(x), detail::output_span(y));
 }
+// dx = x > 0 ? dy : dy * negative_slope, exact.
 template <detail::array_argument X, detail::array_argument DY, detail::array_argument DX>
 void leaky_relu_backward(X&& x, DY&& dy, DX&& dx, double negative_slope = 0.01) {
     RECTIFY_DETAIL_CHECK_INPUT("rectify::leaky_relu_backward", X, "x");
@@ -334,6 +332,7 @@ void leaky_relu_backward(X&& x, DY&& dy, DX&& dx, double negative_slope = 0.01) 
         detail::checked_backward("rectify::leaky_relu_backward", LeakyReLU{negative_slope}, detail::input_span(x), detail::input_span(dy),
                                  detail::output_span(dx));
 }
+// y = x > 0 ? x : alpha * expm1(x), within 1 ULP for alpha a power of two, 2.5 ULP otherwise.
 template <detail::array_argument X, detail::array_argument Y>
 void elu(X&& x, Y&& y, double alpha = 1.0) {
     RECTIFY_DETAIL_CHECK_INPUT("rectify::elu", X, "x");
@@ -342,6 +341,8 @@ void elu(X&& x, Y&& y, double alpha = 1.0) {
     if constexpr (detail::good_input<X> && detail::good_output<Y> && detail::same_element<X, Y>)
         detail::checked_forward("rectify::elu", ELU{alpha}, detail::input_span(x), detail::output_span(y));
 }
+// dx = x > 0 ? dy : dy * alpha * exp(x),
+// |dx - exact| <= 4 * (eps * max(|exact|, |dy|) + denorm_min).
 template <detail::array_argument X, detail::array_argument DY, detail::array_argument DX>
 void elu_backward(X&& x, DY&& dy, DX&& dx, double alpha = 1.0) {
     RECTIFY_DETAIL_CHECK_INPUT("rectify::elu_backward", X, "x");
@@ -354,6 +355,7 @@ void elu_backward(X&& x, DY&& dy, DX&& dx, double alpha = 1.0) {
         detail::checked_backward("rectify::elu_backward", ELU{alpha}, detail::input_span(x), detail::input_span(dy),
                                  detail::output_span(dx));
 }
+// y = x * sigmoid(x), within 2 ULP.
 template <detail::array_argument X, detail::array_argument Y>
 void silu(X&& x, Y&& y) {
     RECTIFY_DETAIL_CHECK_INPUT("rectify::silu", X, "x");
@@ -362,6 +364,7 @@ void silu(X&& x, Y&& y) {
     if constexpr (detail::good_input<X> && detail::good_output<Y> && detail::same_element<X, Y>)
         detail::checked_forward("rectify::silu", SiLU{}, detail::input_span(x), detail::output_span(y));
 }
+// dx = silu'(x) * dy, |dx - exact| <= 4 * (eps * max(|exact|, |dy|) + denorm_min).
 template <detail::array_argument X, detail::array_argument DY, detail::array_argument DX>
 void silu_backward(X&& x, DY&& dy, DX&& dx) {
     RECTIFY_DETAIL_CHECK_INPUT("rectify::silu_backward", X, "x");
@@ -378,7 +381,8 @@ void silu_backward(X&& x, DY&& dy, DX&& dx) {
 
 // PReLU: y = x > 0 ? x : weight[c] * x, c the channel of the element in the [outer][channels][inner]
 // view of x. weight has 1 element (shared) or shape.channels; x must have outer*channels*inner
-// elements; y may be x itself but must not overlap weight.
+// elements; y may be x itself but must not overlap weight. Exact: bit for bit LeakyReLU's scalar
+// math with slope weight[c].
 template <detail::array_argument X, detail::array_argument Wt, detail::array_argument Y>
 void prelu(X&& x, Wt&& weight, Y&& y, ChannelShape shape) {
     RECTIFY_DETAIL_CHECK_INPUT("rectify::prelu", X, "x");
@@ -393,14 +397,14 @@ void prelu(X&& x, Wt&& weight, Y&& y, ChannelShape shape) {
 template <class T>
     requires detail::is_element<T>
 void prelu(std::span<const T> x, std::span<const T> weight, std::span<T> y, ChannelShape shape) {
-    RECTIFY_DETAIL_CHECK_16BIT_COMPILED("rectify::prelu", T);
     detail::checked_prelu(x, weight, y, shape);
 }
 
 // PReLU backward: dx = x > 0 ? dy : weight[c] * dy, and dweight (the size of weight) is
 // overwritten with sum(x * dy) over the elements with !(x > 0) of each channel (of all elements
 // for a shared weight). dx may be dy (or x) itself; dweight must not overlap any other array.
-// dweight is summed in a fixed order: bit-identical from run to run.
+// dx is exact. dweight is summed in a fixed, compensated order: bit-identical from run to run and
+// for any thread count, within 2 * eps * sum|x * dy| of the exact sum (docs/SEMANTICS.md).
 template <detail::array_argument X, detail::array_argument Wt, detail::array_argument DY,
           detail::array_argument DX, detail::array_argument DW>
 void prelu_backward(X&& x, Wt&& weight, DY&& dy, DX&& dx, DW&& dweight, ChannelShape shape) {
@@ -423,15 +427,15 @@ template <class T>
     requires detail::is_element<T>
 void prelu_backward(std::span<const T> x, std::span<const T> weight, std::span<const T> dy, std::span<T> dx,
                     std::span<T> dweight, ChannelShape shape) {
-    RECTIFY_DETAIL_CHECK_16BIT_COMPILED("rectify::prelu_backward", T);
     detail::checked_prelu_backward(x, weight, dy, dx, dweight, shape);
 }
 
 }  // namespace rectify::inline RECTIFY_DETAIL_ARCH_NS
 
 // With RECTIFY_EXTERN_KERNELS (defined by linking rectify::kernels), the kernels of the four
-// activations and PReLU for float and double come compiled from that library instead of being
-// instantiated in every file that calls them (README, "Compile time").
+// activations and PReLU for float, double, bfloat16 and half come compiled from that library
+// instead of being instantiated in every file that calls them (docs/BUILD_FLAGS.md, "Compile
+// time").
 #if defined(RECTIFY_EXTERN_KERNELS) || defined(RECTIFY_DETAIL_DEFINE_INSTANCES)
 #include "detail/instances.hpp"
 #endif

@@ -119,7 +119,9 @@ namespace rectify::inline RECTIFY_DETAIL_ARCH_NS {
 
 // dx = f'(x) * dy computed from the saved output y = f(x) (PyTorch's in-place variants): ReLU,
 // LeakyReLU with negative_slope >= 0, ELU with alpha >= 0. A negative slope or alpha throws
-// std::invalid_argument, as do sizes that differ; dx may be dy (or y) itself.
+// std::invalid_argument, as do sizes that differ; dx may be dy (or y) itself. ReLU and Leaky ReLU
+// give the gradient from x bit for bit; ELU, dy * (y + alpha), is within (4 + 4 * alpha) * eps
+// times the larger of |dx| and |dy| (docs/SEMANTICS.md).
 template <class Act, detail::array_argument Y, detail::array_argument DY, detail::array_argument DX>
 void backward_from_output(const Act& act, Y&& y, DY&& dy, DX&& dx) {
     detail::static_require_output_determines_gradient<Act>();
@@ -143,7 +145,6 @@ void backward_from_output(const Act& act, std::span<const T> y, std::span<const 
 template <class Act, class T>
 void backward_from_output(const Act& act, const T* y, const T* dy, T* dx, std::size_t n) {
     static_assert(detail::is_element<T>, "rectify: arrays must hold float, double, rectify::bfloat16 or rectify::half");
-    RECTIFY_DETAIL_CHECK_16BIT_COMPILED("rectify::backward_from_output", T);
     detail::static_require_output_determines_gradient<Act>();
     detail::require_output_determines_gradient("rectify::backward_from_output", act);
     detail::unchecked_backward_from_output(act, y, dy, dx, n);

@@ -10,7 +10,7 @@
 // expression, which alone does not make GCC emit them).
 #define RECTIFY_DETAIL_DISPATCH_INSTANCE(T) RECTIFY_DETAIL_TYPE_INSTANCES(template, T)
 namespace rectify::detail::inline RECTIFY_DETAIL_ARCH_NS {
-RECTIFY_DETAIL_FOR_EACH_DISPATCH_ELEMENT(RECTIFY_DETAIL_DISPATCH_INSTANCE)
+RECTIFY_DETAIL_FOR_EACH_ELEMENT(RECTIFY_DETAIL_DISPATCH_INSTANCE)
 }  // namespace rectify::detail::inline RECTIFY_DETAIL_ARCH_NS
 #undef RECTIFY_DETAIL_DISPATCH_INSTANCE
 
@@ -42,4 +42,4 @@ constexpr element_entries<T> element() {
 
 #define RECTIFY_DETAIL_DISPATCH_ELEMENT(T) element<T>(),
 extern "C" __attribute__((visibility("default"))) constinit const table RECTIFY_DISPATCH_TABLE{
-    xsimd::default_arch::name(), {RECTIFY_DETAIL_FOR_EACH_DISPATCH_ELEMENT(RECTIFY_DETAIL_DISPATCH_ELEMENT) nullptr}};
+    xsimd::default_arch::name(), {RECTIFY_DETAIL_FOR_EACH_ELEMENT(RECTIFY_DETAIL_DISPATCH_ELEMENT) nullptr}};

@@ -136,7 +136,7 @@ void unchecked_backward_from_output(const Act& act, const T* y, const T* dy, T* 
 }
 
 #define RECTIFY_DETAIL_DISPATCH_INSTANCE(T) RECTIFY_DETAIL_TYPE_INSTANCES(template, T)
-RECTIFY_DETAIL_FOR_EACH_DISPATCH_ELEMENT(RECTIFY_DETAIL_DISPATCH_INSTANCE)
+RECTIFY_DETAIL_FOR_EACH_ELEMENT(RECTIFY_DETAIL_DISPATCH_INSTANCE)
 #undef RECTIFY_DETAIL_DISPATCH_INSTANCE
 
 const char* kernels_arch_name() { return dt::chosen().name; }

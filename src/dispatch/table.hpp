@@ -2,9 +2,9 @@
 // the addresses of the entry points of detail/instances.hpp, compiled for one instruction set.
 // Private to the library (not installed).
 //
-// The table is built from RECTIFY_DETAIL_FOR_EACH_DISPATCH_ELEMENT (detail/instances.hpp): the list the
-// rectify::kernels instantiations come from and the 16-bit types, so a new element type is added there once; a new
-// activation type gets a member in element_entries and a line in entries_for.
+// The table is built from RECTIFY_DETAIL_FOR_EACH_ELEMENT (detail/instances.hpp), the
+// element types the rectify::kernels instantiations come from too, so a new element type is added
+// there once; a new activation type gets a member in element_entries and a line in entries_for.
 #pragma once
 
 #include <cstddef>
@@ -48,7 +48,7 @@ constexpr const activation_entries<Act, T>& entries_for(const element_entries<T>
 struct table {
     const char* name;  // what simd_arch_name() answers: xsimd's name of the arch
     // One element_entries per element type, then a placeholder that ends the list.
-    std::tuple<RECTIFY_DETAIL_FOR_EACH_DISPATCH_ELEMENT(RECTIFY_DETAIL_DISPATCH_ENTRIES) std::nullptr_t> elements;
+    std::tuple<RECTIFY_DETAIL_FOR_EACH_ELEMENT(RECTIFY_DETAIL_DISPATCH_ENTRIES) std::nullptr_t> elements;
 };
 #undef RECTIFY_DETAIL_DISPATCH_ENTRIES
 

@@ -1,8 +1,8 @@
 # One compile check: compiles SOURCE with CXX_COMPILER and checks the outcome.
 #   cmake -DCXX_COMPILER=... -DSOURCE=... -DINCLUDES=a;b -DFLAGS=f1;f2 -DEXPECT=fail|pass -P check_compile.cmake
-# EXPECT=fail: the compiler must fail, and its output must match every "// expect-error: REGEX"
-# line of SOURCE (at least one); a failure for any other reason (a typo, a missing header) does
-# not pass. EXPECT=pass: the compiler must succeed without any diagnostic in a source file.
+# EXPECT=fail: the compiler must fail with exactly one error (a misuse gives its message and no
+# cascade of others), and its output must match every "// expect-error: REGEX" line of SOURCE (at
+# least one); a failure for any other reason (a typo, a missing header) does not pass. EXPECT=pass: the compiler must succeed without any diagnostic in a source file.
 cmake_minimum_required(VERSION 3.21)
 
 foreach(var CXX_COMPILER SOURCE EXPECT)
@@ -57,3 +57,8 @@ foreach(line IN LISTS expectations)
   endif()
   message(STATUS "found: ${regex}")
 endforeach()
+string(REGEX MATCHALL ": (fatal )?error: " errors "${out}")
+list(LENGTH errors error_count)
+if(NOT error_count EQUAL 1)
+  message(FATAL_ERROR "expected exactly one error, got ${error_count}:\n${out}")
+endif()

@@ -2,8 +2,8 @@
 # cmake -DWORK_DIR=... -DRECTIFY_SOURCE_DIR=... -DCONSUMER_SOURCE_DIR=... -DCXX_COMPILER=...
 #       -DGENERATOR=... [-Dxsimd_DIR=...] -P check_debug_build.cmake
 #   1. configured as is: the compile command of rectify's src/instances.cpp has -O2 after the Debug
-#      flags (RECTIFY_KERNELS_OPTIMIZE_DEBUG, ON by default), the consumer's own file has no -O2;
-#      then built and run;
+#      flags (RECTIFY_KERNELS_OPTIMIZE_DEBUG, ON by default), the consumer's own files have no -O2;
+#      then built, and both programs run (float and double, bfloat16);
 #   2. configured with -DRECTIFY_KERNELS_OPTIMIZE_DEBUG=OFF: instances.cpp has no -O2 either.
 cmake_minimum_required(VERSION 3.21)
 
@@ -35,16 +35,19 @@ endif()
 run(${CMAKE_COMMAND} -S "${CONSUMER_SOURCE_DIR}/debug_build" -B "${WORK_DIR}/on" ${configure_args})
 command_of("${WORK_DIR}/on" "src/instances.cpp" kernels)
 command_of("${WORK_DIR}/on" "app/main.cpp" app)
+command_of("${WORK_DIR}/on" "debug_build/silu_bfloat16.cpp" app_bfloat16)
 message(STATUS "instances.cpp: ${kernels}")
 message(STATUS "main.cpp: ${app}")
+message(STATUS "silu_bfloat16.cpp: ${app_bfloat16}")
 if(NOT kernels MATCHES " -g .*-O2( |$)")
   message(FATAL_ERROR "Debug build: src/instances.cpp is not compiled with -O2 after the Debug flags")
 endif()
-if(app MATCHES "-O2")
-  message(FATAL_ERROR "Debug build: the consumer's own file got -O2 as well")
+if(app MATCHES "-O2" OR app_bfloat16 MATCHES "-O2")
+  message(FATAL_ERROR "Debug build: the consumer's own files got -O2 as well")
 endif()
 run(${CMAKE_COMMAND} --build "${WORK_DIR}/on")
 run("${WORK_DIR}/on/app")
+run("${WORK_DIR}/on/app_bfloat16")
 
 run(${CMAKE_COMMAND} -S "${CONSUMER_SOURCE_DIR}/debug_build" -B "${WORK_DIR}/off" ${configure_args}
     -DRECTIFY_KERNELS_OPTIMIZE_DEBUG=OFF)

@@ -1,13 +1,14 @@
 // rectify/detail/instances.hpp — the kernel instantiations that the rectify::kernels library holds.
 //
-// For the four activation types and float and double, the entry points behind every function of
-// rectify.hpp and training.hpp that runs a kernel (forward, backward, the shorthands and their
-// pointer forms, prelu, prelu_backward, backward_from_output). With RECTIFY_EXTERN_KERNELS defined (linking rectify::kernels defines it),
-// rectify.hpp declares them `extern template` and includes neither their definitions
-// (detail/checked.hpp) nor xsimd: a file that calls them parses no kernel and optimizes none,
-// src/instances.cpp compiles them once. Without the macro this header
-// is not included and everything is instantiated where it is used, as header-only code is.
-// Other activation types are refused with RECTIFY_EXTERN_KERNELS (a static_assert says so).
+// For the four activation types and the four element types (float, double, bfloat16, half), the
+// entry points behind every function of rectify.hpp and training.hpp that runs a kernel (forward,
+// backward, the shorthands and their pointer forms, prelu, prelu_backward, backward_from_output).
+// With RECTIFY_EXTERN_KERNELS defined (linking rectify::kernels defines it), rectify.hpp declares
+// them `extern template` and includes neither their definitions (detail/checked.hpp) nor xsimd: a
+// file that calls them parses no kernel and optimizes none, src/instances.cpp compiles them once.
+// Without the macro this header is not included and everything is instantiated where it is used,
+// as header-only code is. Other activation types are refused with RECTIFY_EXTERN_KERNELS (a
+// static_assert says so).
 #pragma once
 
 #include <cstddef>
@@ -16,13 +17,11 @@
 #include "../activations.hpp"
 #include "../half.hpp"
 
-// The element types the compiled libraries hold, as one list: X(float) X(double). The
-// instantiations below and rectify::dispatch's per-arch tables (src/dispatch/) are generated from
-// it, so a new element type is added here once.
-#define RECTIFY_DETAIL_FOR_EACH_ELEMENT(X) X(float) X(double)
-// rectify::dispatch holds the 16-bit storage types too (rectify::kernels does not: they would double
-// its size for code few files use).
-#define RECTIFY_DETAIL_FOR_EACH_DISPATCH_ELEMENT(X) RECTIFY_DETAIL_FOR_EACH_ELEMENT(X) X(::rectify::bfloat16) X(::rectify::half)
+// The element types the compiled libraries hold, as one list. The instantiations below and
+// rectify::dispatch's per-arch tables (src/dispatch/) are generated from it, so a new element type
+// is added here once. Both libraries hold all four: a file that links one of them never needs the
+// kernels' headers, whatever type it calls.
+#define RECTIFY_DETAIL_FOR_EACH_ELEMENT(X) X(float) X(double) X(::rectify::bfloat16) X(::rectify::half)
 
 // PREFIX is `template` (an explicit instantiation definition) or `extern template`.
 #define RECTIFY_DETAIL_ACTIVATION_INSTANCES(PREFIX, Act, T)                                                \
@@ -52,11 +51,7 @@
 #endif
 
 namespace rectify::detail::inline RECTIFY_DETAIL_ENTRY_NS {
-#if defined(RECTIFY_DISPATCH)
-RECTIFY_DETAIL_FOR_EACH_DISPATCH_ELEMENT(RECTIFY_DETAIL_INSTANCE)
-#else
 RECTIFY_DETAIL_FOR_EACH_ELEMENT(RECTIFY_DETAIL_INSTANCE)
-#endif
 }  // namespace rectify::detail::inline RECTIFY_DETAIL_ENTRY_NS
 
 #undef RECTIFY_DETAIL_INSTANCE
