@@ -30,6 +30,7 @@
 
 #include "activations.hpp"
 #include "half.hpp"
+#include "version.hpp"
 #include "detail/checks.hpp"
 
 // Header-only (the default): the kernels are instantiated where they are used. With

@@ -1,7 +1,7 @@
 # Builds and runs the consumer program against rectify (see CMakeLists.txt next to this file).
 # cmake -DMODE=find_package|add_subdirectory|fetchcontent -DWORK_DIR=... -DRECTIFY_SOURCE_DIR=...
 #       -DRECTIFY_BINARY_DIR=... -DCONSUMER_SOURCE_DIR=... -DCXX_COMPILER=... -DGENERATOR=...
-#       [-Dxsimd_DIR=...] [-DCONFIG=...] [-DDISPATCH=ON] -P run_consumer.cmake
+#       [-Dxsimd_DIR=...] [-DCONFIG=...] [-DDISPATCH=ON] [-DEXPECTED_VERSION=...] -P run_consumer.cmake
 # With DISPATCH=ON the consumer also builds app_dispatch (dispatch_main.cpp) against
 # rectify::dispatch, with its default flags, and runs it.
 cmake_minimum_required(VERSION 3.21)
@@ -23,8 +23,8 @@ if(MODE STREQUAL "find_package")
   set(prefix "${WORK_DIR}/prefix")
   run(${CMAKE_COMMAND} --install "${RECTIFY_BINARY_DIR}" --config ${CONFIG} --prefix "${prefix}")
   # Only the fresh prefix: the consumer must not find the source or build tree instead.
-  list(APPEND configure_args -DCMAKE_PREFIX_PATH=${prefix} -DEXPECTED_PREFIX=${prefix}
-                             -DCMAKE_FIND_USE_PACKAGE_REGISTRY=OFF)
+  list(APPEND configure_args -DCMAKE_PREFIX_PATH=${prefix} -DCMAKE_FIND_USE_PACKAGE_REGISTRY=OFF)
+  set(package_args -DEXPECTED_PREFIX=${prefix} -DEXPECTED_VERSION=${EXPECTED_VERSION})
 elseif(MODE STREQUAL "add_subdirectory")
   list(APPEND configure_args -DRECTIFY_SOURCE_DIR=${RECTIFY_SOURCE_DIR})
 elseif(MODE STREQUAL "fetchcontent")
@@ -34,7 +34,7 @@ else()
   message(FATAL_ERROR "MODE must be find_package, add_subdirectory or fetchcontent, got '${MODE}'")
 endif()
 
-run(${CMAKE_COMMAND} -S "${CONSUMER_SOURCE_DIR}/${MODE}" -B "${WORK_DIR}/build" ${configure_args})
+run(${CMAKE_COMMAND} -S "${CONSUMER_SOURCE_DIR}/${MODE}" -B "${WORK_DIR}/build" ${configure_args} ${package_args})
 run(${CMAKE_COMMAND} --build "${WORK_DIR}/build" --config ${CONFIG})
 find_program(app NAMES app PATHS "${WORK_DIR}/build" "${WORK_DIR}/build/${CONFIG}" NO_DEFAULT_PATH REQUIRED)
 run("${app}")
@@ -42,6 +42,23 @@ if(DISPATCH)
   find_program(app_dispatch NAMES app_dispatch PATHS "${WORK_DIR}/build" "${WORK_DIR}/build/${CONFIG}"
                NO_DEFAULT_PATH REQUIRED)
   run("${app_dispatch}")
+endif()
+
+if(MODE STREQUAL "find_package")
+  # find_package(rectify 9.0 REQUIRED) must stop the configure with CMake's message naming the
+  # version asked for and the version found.
+  execute_process(COMMAND ${CMAKE_COMMAND} -S "${CONSUMER_SOURCE_DIR}/wrong_version" -B "${WORK_DIR}/wrong_version"
+                          ${configure_args}
+                  RESULT_VARIABLE status OUTPUT_VARIABLE output ERROR_VARIABLE output)
+  string(REGEX REPLACE "[ \n]+" " " output "${output}")  # CMake wraps its messages
+  if(status EQUAL 0)
+    message(FATAL_ERROR "find_package(rectify 9.0 REQUIRED) succeeded against rectify ${EXPECTED_VERSION}")
+  endif()
+  if(NOT output MATCHES "compatible with requested version \"9\.0\"" OR
+     NOT output MATCHES "rectifyConfig\.cmake, version: ${EXPECTED_VERSION}")
+    message(FATAL_ERROR "find_package(rectify 9.0 REQUIRED) failed without naming the versions:\n${output}")
+  endif()
+  message(STATUS "find_package(rectify 9.0 REQUIRED) fails, naming 9.0 and the installed ${EXPECTED_VERSION}")
 endif()
 
 if(MODE STREQUAL "fetchcontent")

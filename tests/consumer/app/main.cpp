@@ -1,6 +1,7 @@
 // The consumer program of the packaging tests: what a user writes first. Exits non-zero when a
 // result is wrong, so a package that compiles but computes garbage still fails.
 #include <rectify/rectify.hpp>
+#include <rectify/version.hpp>  // installed with the other headers
 
 #include <cstdio>
 #include <vector>
@@ -30,7 +31,7 @@ int main() {
         ++failures;
     }
 
-    std::printf("rectify consumer: %s (SIMD: %s)\n", failures == 0 ? "ok" : "FAILED",
-                rectify::simd_arch_name());
+    std::printf("rectify %d.%d.%d consumer: %s (SIMD: %s)\n", RECTIFY_VERSION_MAJOR, RECTIFY_VERSION_MINOR,
+                RECTIFY_VERSION_PATCH, failures == 0 ? "ok" : "FAILED", rectify::simd_arch_name());
     return failures == 0 ? 0 : 1;
 }
