@@ -43,6 +43,10 @@
 //   rectify_bench --benchmark_repetitions=1                               one run each, no medians
 //   rectify_bench --peers=none             rectify and the baselines only (--peers=xnnpack,eigen: those)
 //   rectify_bench --benchmark_format=json > bench.json && python3 bench/plot.py bench.json   the plot
+//   cmake --build --preset bench --target results_page   the full run into docs/benchmark-results.md
+// The JSON's context holds what the results page's header says: Google Benchmark's date, host and
+// CPU, and this program's rectify_* entries (SIMD arch, version, commit, compiler, flags, the
+// ratio table's targets) and peer_* entries (bench/results_page.py).
 // Defaults this program adds unless you pass the flag yourself: --benchmark_repetitions=5
 // --benchmark_report_aggregates_only=true --benchmark_min_time=0.05 (0.05 s of CPU time per
 // repetition, not Google Benchmark's 0.5 s, keeps the whole default run to a few minutes).
@@ -65,10 +69,12 @@
 //   not slower than out of place (its own line under the table).
 
 #include <rectify/rectify.hpp>
+#include <rectify/version.hpp>
 
 #include <benchmark/benchmark.h>
 
 #include "baselines.hpp"
+#include "build_info.hpp"
 #include "peers_found.hpp"
 #include "peer.hpp"
 #include "ratio_table.hpp"
@@ -81,6 +87,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <exception>
+#include <fstream>
 #include <initializer_list>
 #include <iostream>
 #include <map>
@@ -622,6 +629,16 @@ int register_selected(const std::set<std::string>& selected, std::size_t& larges
 
 bool starts_with(std::string_view text, std::string_view prefix) { return text.substr(0, prefix.size()) == prefix; }
 
+// The CPU's name for the results page (Google Benchmark's context has its count, clock and caches):
+// the first "model name" of /proc/cpuinfo, "" where there is none.
+std::string cpu_model() {
+    std::ifstream cpuinfo("/proc/cpuinfo");
+    for (std::string line; std::getline(cpuinfo, line);)
+        if (starts_with(line, "model name") && line.find(':') != std::string::npos)
+            return line.substr(line.find_first_not_of(" \t", line.find(':') + 1));
+    return "";
+}
+
 std::string lower(std::string text) {
     for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     return text;
@@ -718,14 +735,33 @@ int main(int argc, char** argv) {
                              std::to_string(rectify::simd_width<float>) + " float / " +
                              std::to_string(rectify::simd_width<double>) + " double";
     benchmark::AddCustomContext("rectify_simd", simd);
+    benchmark::AddCustomContext("rectify_version", std::to_string(RECTIFY_VERSION_MAJOR) + "." +
+                                                       std::to_string(RECTIFY_VERSION_MINOR) + "." +
+                                                       std::to_string(RECTIFY_VERSION_PATCH));
+    benchmark::AddCustomContext("rectify_commit", RECTIFY_BENCH_COMMIT);
+    benchmark::AddCustomContext("rectify_compiler", RECTIFY_BENCH_COMPILER);
+    benchmark::AddCustomContext("rectify_flags", RECTIFY_BENCH_FLAGS);
+    benchmark::AddCustomContext("rectify_build_type", RECTIFY_BENCH_BUILD_TYPE);
+#if defined(_OPENMP)
+    benchmark::AddCustomContext("rectify_openmp", "OpenMP " + std::to_string(_OPENMP) + ", rectify-threads on " +
+                                                      std::to_string(omp_get_num_procs()) + " processors");
+#endif
+    benchmark::AddCustomContext("rectify_ratio_rows", rectify_bench::ratio_rows_context(rows));
+    if (const std::string model = cpu_model(); !model.empty()) benchmark::AddCustomContext("cpu_model", model);
+    benchmark::AddCustomContext("rectify_target_in_place", rectify_bench::detail::format("%.2f", rectify_bench::in_place_allowance));
+    benchmark::AddCustomContext("rectify_target_double_rate", rectify_bench::detail::format("%.2f", rectify_bench::double_rate_target));
     text << "rectify SIMD arch: " << simd << '\n';
     for (const Peer& peer : peers()) {
         benchmark::AddCustomContext("peer_" + peer.name, peer.description);
         text << "peer: " << peer.description << '\n';
     }
     // One line per peer CMake did not build in (its configure message says why).
-    for (const char* missing : std::initializer_list<const char*>{RECTIFY_BENCH_PEERS_MISSING})
+    std::string not_built;
+    for (const char* missing : std::initializer_list<const char*>{RECTIFY_BENCH_PEERS_MISSING}) {
         text << "peer: " << missing << '\n';
+        not_built += (not_built.empty() ? "" : "; ") + std::string(missing);
+    }
+    if (!not_built.empty()) benchmark::AddCustomContext("peers_not_built", not_built);
     text << std::flush;
 
     rectify_bench::MedianRecorder recorder(*display);

@@ -6,16 +6,22 @@ elements), one bar per implementation (rectify first, then the peers that ran), 
 nanosecond on a log scale, and the baseline of the same traffic (the fastest way to copy the
 bytes, or to compute c = a * b for backward) as a line: a bar at the line runs at memory speed.
 
-    build/bench/bench/rectify_bench --benchmark_format=json > bench.json
-    python3 bench/plot.py bench.json -o docs/benchmark.png
+    build/bench/bench/rectify_bench --benchmark_out=bench.json --benchmark_out_format=json
+    python3 bench/plot.py bench.json -o bench/benchmark.png
 
+(`cmake --build --preset bench --target results_page` does both, with bench/results_page.py.)
 Needs matplotlib (Debian: python3-matplotlib). Reads the medians when the run had repetitions,
-else the single runs; the baselines are the best of their measured ways, as in the bench's tables.
+else the single runs; the baselines are the best of their measured ways, as in the bench's tables
+(bench_results.py).
 """
 import argparse
 import json
-import re
+import os
 import sys
+
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from bench_results import KERNELS, SIZE_LABELS, SIZES, Results  # noqa: E402
 
 try:
     import matplotlib
@@ -27,66 +33,18 @@ matplotlib.use("Agg")  # files only, no display
 import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.ticker import FuncFormatter, NullFormatter  # noqa: E402
 
-SIZES = [4096, 65536, 1048576, 16777216]
-SIZE_LABELS = ["4K", "64K", "1M", "16M"]
-PANELS = [  # (kernel in the run names, title, baseline)
-    ("relu_forward", "ReLU forward", "copy"),
-    ("leaky_relu_forward", "Leaky ReLU forward", "copy"),
-    ("elu_forward", "ELU forward", "copy"),
-    ("silu_forward", "SiLU forward", "copy"),
-    ("prelu_forward_nchw", "PReLU forward, NCHW", "copy"),
-    ("prelu_forward_nhwc", "PReLU forward, NHWC", "copy"),
-    ("relu_backward", "ReLU backward", "2R1W"),
-    ("leaky_relu_backward", "Leaky ReLU backward", "2R1W"),
-    ("elu_backward", "ELU backward", "2R1W"),
-    ("silu_backward", "SiLU backward", "2R1W"),
-    ("prelu_backward_nchw", "PReLU backward + dweight, NCHW", "2R1W"),
-    ("prelu_backward_nhwc", "PReLU backward + dweight, NHWC", "2R1W"),
-]
-BASELINE_WAYS = {"copy": ["memcpy", "copy_loop", "copy_stream"], "2R1W": ["2R1W_loop", "2R1W_stream"]}
-PEER_ORDER = ["PyTorch", "oneDNN", "XNNPACK", "Eigen"]
 COLORS = {"rectify": "#d62728", "PyTorch": "#1f77b4", "oneDNN": "#2ca02c", "XNNPACK": "#9467bd", "Eigen": "#8c564b",
           "rectify-threads": "#ff9896"}  # a light red: rectify on every processor
-# "elu_forward<float>/XNNPACK/4096" or "memcpy<float>/4096", with "_median" after it for aggregates
-RUN_NAME = re.compile(r"^(?P<kernel>[A-Za-z0-9_]+)<(?P<type>\w+)>/(?:(?P<impl>[A-Za-z][A-Za-z0-9_.-]*)/)?(?P<size>\d+)$")
-
-
-def read_throughputs(document, element_type):
-    """{(kernel, impl, size): elements per ns}, impl "rectify" for rectify and the baselines."""
-    medians, singles = {}, {}
-    for run in document.get("benchmarks", []):
-        if run.get("error_occurred") or "items_per_second" not in run:
-            continue
-        name = run.get("run_name", run["name"])
-        match = RUN_NAME.match(name)
-        if not match or match["type"] != element_type:
-            continue
-        key = (match["kernel"], match["impl"] or "rectify", int(match["size"]))
-        value = run["items_per_second"] * 1e-9
-        if run.get("run_type") == "aggregate":
-            if run.get("aggregate_name") == "median":
-                medians[key] = value
-        else:
-            singles.setdefault(key, []).append(value)
-    result = {key: sorted(values)[len(values) // 2] for key, values in singles.items()}
-    result.update(medians)
-    return result
-
-
-def baseline(throughputs, name, size):
-    ways = [throughputs.get((way, "rectify", size)) for way in BASELINE_WAYS[name]]
-    ways = [w for w in ways if w is not None]
-    return max(ways) if ways else None
-
-
 def plot(document, element_type, output):
-    throughputs = read_throughputs(document, element_type)
-    if not throughputs:
+    results = Results(document)
+    if not any(key[1] == element_type for key in results.speeds):
         sys.exit(f"plot.py: no {element_type} results with items_per_second in the JSON")
-    impls_seen = {impl for (_, impl, _) in throughputs}
-    implementations = ["rectify"] + [p for p in PEER_ORDER if p in impls_seen] + sorted(
-        impls_seen - set(PEER_ORDER) - {"rectify"})
-    panels = [p for p in PANELS if any((p[0], "rectify", s) in throughputs for s in SIZES)]
+    implementations = ["rectify" if impl == "" else impl for impl in results.implementations()]
+
+    def speed(kernel, impl, size):
+        return results.speed(kernel, element_type, size, "" if impl == "rectify" else impl)
+
+    panels = [p for p in KERNELS if any(speed(p[0], "rectify", s) is not None for s in SIZES)]
     if not panels:
         sys.exit("plot.py: no rectify kernel in the JSON")
 
@@ -99,13 +57,13 @@ def plot(document, element_type, output):
         for i, impl in enumerate(implementations):
             xs, ys = [], []
             for s, size in enumerate(SIZES):
-                value = throughputs.get((kernel, impl, size))
+                value = speed(kernel, impl, size)
                 if value is not None:
                     xs.append(s - 0.4 + bar_width * (i + 0.5))
                     ys.append(value)
             if ys:
                 ax.bar(xs, ys, bar_width, label=impl, color=COLORS.get(impl))
-        line = [(s, baseline(throughputs, baseline_name, size)) for s, size in enumerate(SIZES)]
+        line = [(s, speed(baseline_name, "", size)) for s, size in enumerate(SIZES)]
         line = [(s, v) for s, v in line if v is not None]
         if line:
             ax.plot([s for s, _ in line], [v for _, v in line], "k--", marker="_", markersize=14,
@@ -131,6 +89,8 @@ def plot(document, element_type, output):
     figure.legend(handles.values(), handles.keys(), loc="lower center", ncol=len(handles), frameon=False)
     context = document.get("context", {})
     cpu = f"{context.get('num_cpus', '?')} CPUs at {context.get('mhz_per_cpu', '?')} MHz"
+    if context.get("cpu_model"):
+        cpu = f"{context['cpu_model']}, {cpu}"
     simd = context.get("rectify_simd", "")
     figure.suptitle(f"rectify and its peers, {element_type}, one thread, by array size (elements)\n"
                     f"{cpu}; rectify SIMD: {simd}", fontsize=11)

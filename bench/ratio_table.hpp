@@ -39,6 +39,11 @@ inline std::size_t arrays_moved(Traffic traffic) {
 inline constexpr double no_target = std::numeric_limits<double>::quiet_NaN();
 using Targets = std::array<double, sizes.size()>;  // one minimum ratio per size, NaN = none
 
+// In place must not be slower than out of place, within run-to-run noise on a shared machine; ELU
+// and SiLU on double must reach this share of float's element rate (docs/PERFORMANCE.md).
+inline constexpr double in_place_allowance = 0.95;
+inline constexpr double double_rate_target = 0.45;
+
 // One row of the table: rectify's kernel (or a baseline) divided by a reference run.
 struct RowSpec {
     std::string kernel;            // rectify's kernel, or a baseline
@@ -143,6 +148,18 @@ inline std::string pad(std::string text, std::size_t width, bool left = false) {
 
 }  // namespace detail
 
+// Every row of the ratio table with its float targets, for the JSON context (bench/results_page.py
+// builds its ratio table from it): "kernel vs reference: t t t t" ("-" where a size has no target),
+// joined by "; ". A baseline's own row is "copy vs copy".
+inline std::string ratio_rows_context(const std::vector<RowSpec>& rows) {
+    std::string text;
+    for (const RowSpec& row : rows) {
+        text += (text.empty() ? "" : "; ") + row.kernel + " vs " + reference_label(row) + ":";
+        for (double target : row.float_targets) text += std::isnan(target) ? std::string(" -") : detail::format(" %.2f", target);
+    }
+    return text;
+}
+
 // Prints the table for `rows` x `types`, only the rows and sizes that ran. Returns the number of
 // targets missed.
 inline int print_ratio_table(std::ostream& out, const MedianRecorder& results,
@@ -152,7 +169,6 @@ inline int print_ratio_table(std::ostream& out, const MedianRecorder& results,
     using detail::rtrim;
     constexpr std::size_t name_width = 29;
     constexpr std::size_t base_width = 21;
-    constexpr double in_place_allowance = 0.95;  // run-to-run noise on this shared machine
 
     const std::int64_t repetitions = results.repetitions();
     out << "\nRatio table: rectify's throughput / its reference's throughput, same element type and size, "
@@ -251,7 +267,6 @@ inline int print_ratio_table(std::ostream& out, const MedianRecorder& results,
             << in_place << '\n';
 
     // Double against float: ELU and SiLU at >= 0.45 of the float element rate (docs/PERFORMANCE.md).
-    constexpr double double_rate_target = 0.45;
     std::string double_rate;
     for (const char* kernel : {"elu_forward", "silu_forward", "elu_backward", "silu_backward"}) {
         std::string line = pad(std::string(kernel) + "<double>", name_width, true) + pad("<float>", base_width, true);

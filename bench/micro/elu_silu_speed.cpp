@@ -1,13 +1,13 @@
-// tools/elu_silu_speed.cpp — ELU and SiLU forward and backward through the public calls
+// rectify_elu_silu_speed — ELU and SiLU forward and backward through the public calls
 // (rectify::forward / rectify::backward), float, double, bfloat16 and half, at 4K and 64K elements,
 // x and dy uniform in [-4, 4]. The README's before/after figures for the gradients' exp by a table
 // come from this program built against the headers of the commit before the change and of the
 // change, the two binaries run in turn:
 //
-//   g++ -std=c++20 -O3 -march=native -DNDEBUG -Iinclude tools/elu_silu_speed.cpp -o /tmp/elu_silu_speed -lbenchmark -lpthread
-//   /tmp/elu_silu_speed --benchmark_min_time=0.2
-//   (for the "before" build: git worktree add /tmp/before <commit>, then -I/tmp/before/include;
-//    -march=x86-64-v3 for the AVX2 + FMA figures)
+//   cmake --build --preset bench --target rectify_elu_silu_speed
+//   build/bench/bench/micro/rectify_elu_silu_speed --benchmark_min_time=0.2
+//   (before/after: bench/README.md, "Another commit's headers"; the AVX2 + FMA figures come from a
+//    build configured with -DRECTIFY_ARCH_FLAGS=-march=x86-64-v3)
 #include <benchmark/benchmark.h>
 
 #include <random>

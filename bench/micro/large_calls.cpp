@@ -1,14 +1,15 @@
-// tools/large_calls.cpp — where streaming stores and software prefetches pay (detail/loops.hpp):
+// rectify_large_calls — where streaming stores and software prefetches pay (detail/loops.hpp):
 // the benchmark's copy and c = a * b baselines with ordinary and with streaming stores, and
 // rectify's ReLU forward, ReLU / ELU / SiLU backward and channels-last PReLU backward through the
 // public calls, float, at sizes between the benchmark's 1M and 16M elements. The README's "Large
 // arrays" figures come from this program built against the headers of the commits named there,
 // the binaries run in turn:
 //
-//   g++ -std=c++20 -O3 -march=native -DNDEBUG -Iinclude -Ibench tools/large_calls.cpp -o /tmp/large_calls -lbenchmark -lpthread
-//   /tmp/large_calls --benchmark_min_time=0.2
-//   (for another commit: git worktree add /tmp/before <commit>, then -I/tmp/before/include;
-//    with -fopenmp and OMP_NUM_THREADS=2 the calls of 128K elements and more run on two threads)
+//   cmake --build --preset bench --target rectify_large_calls
+//   build/bench/bench/micro/rectify_large_calls --benchmark_min_time=0.2
+//   (another commit: bench/README.md, "Another commit's headers"; rectify_large_calls_openmp is the
+//    same program with OpenMP: with OMP_NUM_THREADS=2 the calls of 128K elements and more run on
+//    two threads)
 //
 // Arrays page-aligned, inputs uniform in [-4, 4], one thread; medians of 3 repetitions.
 #include <benchmark/benchmark.h>

@@ -1,6 +1,7 @@
-// tools/debug_speed.cpp: rectify::silu over 1M floats against a naive loop, elements per ns, best of 5.
-// Build it at -O0 and -O2 (and -O0 against rectify::kernels) to see what an unoptimized build costs:
-// the README, "Debug builds", has the commands and the figures.
+// rectify_debug_speed_<build>: rectify::silu over 1M floats against a naive loop, elements per ns,
+// best of 5. Built at -O0, at -O2, and at -O0 with the kernels from rectify::kernels' file compiled
+// at -O2 (bench/micro/CMakeLists.txt); `cmake --build --preset bench --target debug_speed` runs the
+// three, to show what an unoptimized build costs (docs: "Debug builds").
 #include <rectify/rectify.hpp>
 #include <chrono>
 #include <cmath>

@@ -1,7 +1,7 @@
-// tools/dispatch_call_cost.sh's program: `dispatch_call_cost <kernel> <n> <calls>` runs one public
-// entry point (relu, elu, silu, silu_backward; float) <calls> times on <n> elements. Built
-// header-only and against rectify::dispatch; the script counts the instructions of each under
-// callgrind.
+// rectify_dispatch_call_cost_<build> <kernel> <n> <calls>: runs one public entry point (relu, elu,
+// silu, silu_backward; float) <calls> times on <n> elements. Built header-only and against
+// rectify::dispatch (bench/micro/CMakeLists.txt); `cmake --build --preset bench --target
+// dispatch_call_cost` counts the instructions of each under callgrind (dispatch_call_cost.cmake).
 #include <rectify/rectify.hpp>
 
 #include <cstdio>

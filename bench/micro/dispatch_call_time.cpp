@@ -1,6 +1,6 @@
-// tools/dispatch_call_time.cpp — the time of one rectify::relu call on n floats, for n from 16 to
-// 16K, built header-only or against rectify::dispatch (tools/dispatch_call_time.sh builds both and
-// alternates them). Nothing else is in the timed loop: the arrays are page-aligned, x first and y
+// rectify_dispatch_call_time_<build> — the time of one rectify::relu call on n floats, for n from 16
+// to 16K, built header-only or against rectify::dispatch (bench/micro/CMakeLists.txt; `cmake --build
+// --preset bench --target dispatch_call_time` runs the two in turn, dispatch_call_time.py). Nothing else is in the timed loop: the arrays are page-aligned, x first and y
 // 256 floats past the end of a 64K-float x, the same in both builds, so the two programs are
 // compared on the same layout. Prints "n ns-per-call", each the fastest of 40 timings.
 #include <rectify/rectify.hpp>

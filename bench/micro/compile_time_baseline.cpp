@@ -1,4 +1,4 @@
-// The same program without rectify: <vector> and <cstdio> only (tools/compile_time.sh).
+// The same program without rectify: <vector> and <cstdio> only (bench/micro/compile_time.cmake).
 #include <cstdio>
 #include <vector>
 int main() {

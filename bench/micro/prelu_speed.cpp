@@ -1,12 +1,12 @@
-// tools/prelu_speed.cpp — PReLU forward and backward (with dweight) through the public calls, float,
+// rectify_prelu_speed — PReLU forward and backward (with dweight) through the public calls, float,
 // bfloat16 and half, 64 channels, channels first {1, 64, n/64} and channels last {n/64, 64, 1}, at 4K
 // and 64K elements (1M too for float backward), beside memcpy and a 2R1W loop. The README's before/after PReLU figures come from
 // this program built against the headers of the commit before a change and of the change, the two
 // binaries run in turn:
 //
-//   g++ -std=c++20 -O3 -march=native -DNDEBUG -Iinclude tools/prelu_speed.cpp -o /tmp/prelu_speed \
-//       -lbenchmark -lpthread && /tmp/prelu_speed --benchmark_min_time=0.2
-//   (for the "before" build: git worktree add /tmp/before <commit>, then -I/tmp/before/include)
+//   cmake --build --preset bench --target rectify_prelu_speed
+//   build/bench/bench/micro/rectify_prelu_speed --benchmark_min_time=0.2
+//   (before/after: bench/README.md, "Another commit's headers": rectify_prelu_speed_compare)
 #include <benchmark/benchmark.h>
 #include <rectify/rectify.hpp>
 #include <random>

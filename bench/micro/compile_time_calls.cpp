@@ -1,5 +1,5 @@
 // One call of every activation (forward and backward, float and double, PReLU too): what
-// tools/compile_time.sh times against compile_time_include.cpp and compile_time_baseline.cpp.
+// bench/micro/compile_time.cmake times against compile_time_include.cpp and compile_time_baseline.cpp.
 #include <rectify/rectify.hpp>
 #include <vector>
 #include <cstdio>

@@ -1,10 +1,11 @@
-// tools/conversion_floor.cpp — the fastest any 16-bit kernel can run on this CPU's AVX-512: the
+// rectify_conversion_floor — the fastest any 16-bit kernel can run on this CPU's AVX-512: the
 // widening and narrowing that every bfloat16 and half kernel but ReLU does, rectify's own
 // (detail/storage.hpp: load_widened / store_narrowed for half, load_widened_pair /
 // store_narrowed_pairs for bfloat16, as the loops call them), with no math between them, beside
 // memcpy of the same bytes.
 //
-//   g++ -std=c++20 -O2 -march=native -Iinclude tools/conversion_floor.cpp -o /tmp/conversion_floor && /tmp/conversion_floor
+//   cmake --build --preset bench --target rectify_conversion_floor && build/bench/bench/micro/rectify_conversion_floor
+//   (built at -O2 with the build's arch flags, as the figures quoted in the docs were)
 //
 // half: vcvtph2ps on load, vcvtps2ph on store, 16 elements a batch; and the same through the
 // 256-bit forms, 8 at a time. bfloat16: two pairs of batches a step, 64 elements (a load, a shift
