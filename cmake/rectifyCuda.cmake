@@ -1,13 +1,14 @@
-# rectify's CUDA tests, benchmark and example (include/rectify/cuda.cuh), built with nvcc when it is
-# found. Included from the top-level CMakeLists.txt after the tests, benchmark and examples.
+# rectify's CUDA tests, benchmark and example (include/rectify/cuda.cuh), built with nvcc when
+# RECTIFY_BUILD_CUDA is on. Included from the top-level CMakeLists.txt after the tests, benchmark
+# and examples.
 #
-#   RECTIFY_BUILD_CUDA        build them (default: ON when rectify is the top-level project and
-#                             check_language(CUDA) finds a compiler; a machine without nvcc builds
-#                             and tests everything else unchanged)
+#   RECTIFY_BUILD_CUDA        build them (default OFF, the cuda preset turns it on; a plain build
+#                             never picks up an nvcc it happens to find)
 #   CMAKE_CUDA_ARCHITECTURES  default 80;90 (A100, H100) when neither it nor the CUDAARCHS
 #                             environment variable is set: `native` fails on a machine without a GPU
 #   RECTIFY_EXHAUSTIVE_TESTS  also register the host run of the exhaustive float accuracy program
-#                             (every one of the 2^32 floats on the CPU, both cores: about 10 minutes)
+#                             (every one of the 2^32 floats on the CPU, all cores: about 6 minutes
+#                             on two, docs/CUDA.md)
 #
 # The header itself needs none of this: consumers get it through rectify::rectify and compile it
 # with their own nvcc and CUDA::cudart.
@@ -18,14 +19,7 @@
 
 include(CheckLanguage)
 
-set(rectify_cuda_default OFF)
-if(PROJECT_IS_TOP_LEVEL AND (RECTIFY_BUILD_TESTS OR RECTIFY_BUILD_BENCH OR RECTIFY_BUILD_EXAMPLES))
-  check_language(CUDA)
-  if(CMAKE_CUDA_COMPILER)
-    set(rectify_cuda_default ON)
-  endif()
-endif()
-option(RECTIFY_BUILD_CUDA "Build rectify's CUDA tests, benchmark and example (needs nvcc)" ${rectify_cuda_default})
+option(RECTIFY_BUILD_CUDA "Build rectify's CUDA tests, benchmark and example (needs nvcc; the cuda preset turns this on)" OFF)
 option(RECTIFY_EXHAUSTIVE_TESTS "Register the exhaustive (2^32 floats) host accuracy test of the device float math" OFF)
 
 if(RECTIFY_BUILD_CUDA)
