@@ -13,7 +13,7 @@
 // starts within a cache line depended on each program's heap, and 512-bit accesses that cross lines
 // cost more, so builds were compared on different alignments.
 // bench/compare_builds.py runs them in turn, several rounds, and prints medians and ratios
-// (README, "Runtime dispatch").
+// (docs/DISPATCH.md).
 #include <rectify/rectify.hpp>
 
 #include <benchmark/benchmark.h>

@@ -1,8 +1,8 @@
 // rectify_elu_silu_speed — ELU and SiLU forward and backward through the public calls
 // (rectify::forward / rectify::backward), float, double, bfloat16 and half, at 4K and 64K elements,
-// x and dy uniform in [-4, 4]. The README's before/after figures for the gradients' exp by a table
-// come from this program built against the headers of the commit before the change and of the
-// change, the two binaries run in turn:
+// x and dy uniform in [-4, 4]. For a before/after comparison of a change to their math, build it
+// against the headers of the commit before the change and of the change, and run the two binaries
+// in turn:
 //
 //   cmake --build --preset bench --target rectify_elu_silu_speed
 //   build/bench/bench/micro/rectify_elu_silu_speed --benchmark_min_time=0.2

@@ -1,9 +1,9 @@
 // rectify_large_calls — where streaming stores and software prefetches pay (detail/loops.hpp):
 // the benchmark's copy and c = a * b baselines with ordinary and with streaming stores, and
 // rectify's ReLU forward, ReLU / ELU / SiLU backward and channels-last PReLU backward through the
-// public calls, float, at sizes between the benchmark's 1M and 16M elements. The README's "Large
-// arrays" figures come from this program built against the headers of the commits named there,
-// the binaries run in turn:
+// public calls, float, at sizes between the benchmark's 1M and 16M elements. The figures of
+// docs/THREADS.md, "Large arrays", come from this program (against another commit's headers, the
+// binaries run in turn, for a before/after comparison):
 //
 //   cmake --build --preset bench --target rectify_large_calls
 //   build/bench/bench/micro/rectify_large_calls --benchmark_min_time=0.2

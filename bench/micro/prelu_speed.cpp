@@ -1,8 +1,8 @@
 // rectify_prelu_speed — PReLU forward and backward (with dweight) through the public calls, float,
 // bfloat16 and half, 64 channels, channels first {1, 64, n/64} and channels last {n/64, 64, 1}, at 4K
-// and 64K elements (1M too for float backward), beside memcpy and a 2R1W loop. The README's before/after PReLU figures come from
-// this program built against the headers of the commit before a change and of the change, the two
-// binaries run in turn:
+// and 64K elements (1M too for float backward), beside memcpy and a 2R1W loop. For a before/after
+// comparison of a PReLU change, build it against the headers of the commit before the change and of
+// the change, and run the two binaries in turn:
 //
 //   cmake --build --preset bench --target rectify_prelu_speed
 //   build/bench/bench/micro/rectify_prelu_speed --benchmark_min_time=0.2

@@ -106,7 +106,7 @@ TEST_CASE("device float math: accuracy on sampled floats and the critical zones"
 
 TEST_CASE("device float math: ELU with an alpha that is not a power of two rounds once more", "[cuda][float_math]") {
     // alpha * expm1(x) in float: expm1's 1 ULP, alpha's own rounding and the product's: 2*1 + 0.5
-    // ULP, as the CPU kernels assert (README).
+    // ULP, as the CPU kernels assert (docs/ACCURACY.md).
     const double alpha = 1.6732632423543772;  // SELU's
     long double worst = 0;
     for (std::uint32_t bits = 0x80000000u; bits <= 0xC1A00000u; bits += 97) {  // -0 .. -20
