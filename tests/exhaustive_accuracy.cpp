@@ -2,7 +2,7 @@
 // kernels, forward and backward (dy = 1), against references computed in double (whose own error
 // is some 2^-29 of a float ULP, far below what is measured). Prints the maximum error of each
 // kernel, where it occurs, and fails (exit 1) if a bound of tests/support/accuracy_bounds.hpp is
-// exceeded or a special value (NaN, ±inf, ±0) comes out wrong.
+// exceeded, a special value (NaN, ±inf, ±0) comes out wrong, or a zero result has the wrong sign.
 //
 //   forward:  |got - exact| in ULPs of the exact value (results in the denormals: in multiples of
 //             denorm_min);
@@ -59,9 +59,12 @@ bool special_mismatch(float got, double exact) {
     return std::isnan(got) || std::isinf(got);
 }
 
+// A zero result must have the sign of the exact value (a tiny negative value rounds to -0, never
+// to +0), although the two zeros compare equal.
 double ulp_error(float got, double exact) {
     if (std::isnan(exact) || std::isinf(exact) || exact == 0 || std::isnan(got) || std::isinf(got))
         return special_mismatch(got, exact) ? infinite_error : 0.0;
+    if (got == 0 && std::signbit(got) != std::signbit(exact)) return infinite_error;
     int exponent;
     std::frexp(exact, &exponent);  // |exact| in [2^(exponent-1), 2^exponent)
     const double ulp = std::max(std::ldexp(1.0, exponent - 1 - (limits::digits - 1)),

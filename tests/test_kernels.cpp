@@ -11,7 +11,8 @@
 // value bit for bit, whatever its position (the position-independence contract). The lone values
 // are judged against the activation's scalar math: bit for bit for ReLU and Leaky ReLU, within
 // the README's bound of a long double reference for ELU and SiLU (with NaN and inf agreeing
-// exactly with the scalar math). PReLU has its own harness below, against a plain scalar loop.
+// exactly with the scalar math, and a zero result with the sign the contract gives it:
+// support/element_contract.hpp). PReLU has its own harness below, against a plain scalar loop.
 #include <rectify/rectify.hpp>
 
 #include <catch2/catch.hpp>
@@ -26,7 +27,7 @@
 #include <string>
 #include <vector>
 
-#include "support/accuracy_bounds.hpp"
+#include "support/element_contract.hpp"
 #include "support/kernel_inputs.hpp"
 #include "support/test_support.hpp"
 
@@ -44,78 +45,7 @@ constexpr std::size_t buffer_size = 2 * harness_width + max_length + harness_wid
 // Random input sets per (activation, type, direction).
 constexpr int rounds = 3;
 
-// ---- judging one element ----------------------------------------------------------------------
-
-template <class Act>
-constexpr bool exact_kernel = std::is_same_v<Act, rectify::ReLU> || std::is_same_v<Act, rectify::LeakyReLU>;
-
-template <class T>
-long double exact_forward(const rectify::ELU& act, T x) { return ref_elu(x, static_cast<T>(act.alpha)); }
-template <class T>
-long double exact_forward(const rectify::SiLU&, T x) { return ref_silu(x); }
-template <class T>
-long double exact_backward(const rectify::ELU& act, T x, T dy) { return ref_elu_grad(x, static_cast<T>(act.alpha)) * dy; }
-template <class T>
-long double exact_backward(const rectify::SiLU&, T x, T dy) { return ref_silu_grad(x) * dy; }
-
-// ELU's README bound is for alpha = 1. With |alpha| a power of two, alpha·expm1(x) scales exactly
-// and the bound is the same. Any other alpha rounds once more, and the ULP of the product can be half
-// of |alpha| times the ULP of expm1(x): twice expm1's bound plus the product's half ULP (measured
-// for SELU's alpha 1.6733, float: 1.75 ULP).
-template <class T>
-double forward_ulp_bound(const rectify::ELU& act) {
-    int exponent = 0;
-    const bool power_of_two = std::frexp(std::fabs(static_cast<T>(act.alpha)), &exponent) == T(0.5);
-    return power_of_two ? bounds::elu_forward_ulp<T>() : 2 * bounds::elu_forward_ulp<T>() + 0.5;
-}
-template <class T>
-double forward_ulp_bound(const rectify::SiLU&) { return bounds::silu_forward_ulp<T>(); }
-template <class T>
-double backward_c(const rectify::ELU&) { return bounds::elu_backward_c<T>(); }
-template <class T>
-double backward_c(const rectify::SiLU&) { return bounds::silu_backward_c<T>(); }
-
-// NaN where the scalar math gives NaN, the same infinity where it gives one.
-template <class T>
-bool specials_agree(T got, T scalar) {
-    if (std::isnan(got) || std::isnan(scalar)) return std::isnan(got) && std::isnan(scalar);
-    if (std::isinf(got) || std::isinf(scalar)) return got == scalar;
-    return true;
-}
-
-template <class Act, class T>
-bool forward_ok(const Act& act, T x, T got) {
-    const T scalar = act(x);
-    if constexpr (exact_kernel<Act>) {
-        return same_value(got, scalar);
-    } else {
-        // The limits at ±inf are exact values in docs/SEMANTICS.md (elu(-inf) = -alpha, silu(-inf) = -0).
-        if (!std::isfinite(x)) return same_value(got, scalar);
-        if (!specials_agree(got, scalar)) return false;
-        if (std::isnan(got) || std::isinf(got)) return true;
-        return ulp_error(got, exact_forward(act, x)) <= forward_ulp_bound<T>(act);
-    }
-}
-
-template <class Act, class T>
-bool backward_ok(const Act& act, T x, T dy, T got) {
-    const T scalar = act.backward(x, dy);
-    if constexpr (exact_kernel<Act>) {
-        return same_value(got, scalar);
-    } else {
-        // Infinite or NaN x or dy: exact values in docs/SEMANTICS.md (dx(+inf) = dy, dx(-inf) = 0·dy,
-        // f'(x)·inf = ±inf or NaN), the same on every path.
-        if (!std::isfinite(x) || !std::isfinite(dy)) return same_value(got, scalar);
-        if (!specials_agree(got, scalar)) return false;
-        if (std::isnan(got) || std::isinf(got)) return true;
-        const long double exact = exact_backward(act, x, dy);
-        const long double c = backward_c<T>(act);
-        const long double eps = std::numeric_limits<T>::epsilon();
-        const long double bound = c * eps * std::max(std::fabs(exact), std::fabs(static_cast<long double>(dy))) +
-                                  c * std::numeric_limits<T>::denorm_min();
-        return std::fabs(got - exact) <= bound;
-    }
-}
+// ---- the harness ------------------------------------------------------------------------------
 
 template <class Act>
 std::string describe(const Act&) {
@@ -124,8 +54,6 @@ std::string describe(const Act&) {
     else if constexpr (std::is_same_v<Act, rectify::LeakyReLU>) return "LeakyReLU{" + std::to_string(Act{}.negative_slope) + "}";
     else return "ELU";
 }
-
-// ---- the harness ------------------------------------------------------------------------------
 
 // Checks that buffer `out` holds `expected[i]` at out[start + i] for i < n and is still poisoned
 // everywhere else.
@@ -316,14 +244,36 @@ void run_harness(const Act& act, std::uint64_t seed) {
 
 }  // namespace
 
-TEST_CASE("harness covers the tails of the widest batch", "[kernels]") {
-    // If a wider ISA arrives, the harness grows with it; 16 keeps AVX-512 float tails covered on
-    // narrower machines too.
-    CHECK(harness_width >= rectify::simd_width<float>);
-    CHECK(harness_width >= rectify::simd_width<double>);
+namespace {
+
+// Bytes in a vector register of the instruction set simd_arch_name() names (xsimd's names), or 0
+// for a name this table does not know; the scalar path has one element per "vector".
+std::size_t register_bytes(const std::string& arch, std::size_t element_size) {
+    if (arch == "scalar") return element_size;
+    if (arch.find("avx512") != std::string::npos) return 64;
+    if (arch.find("avx") != std::string::npos) return 32;  // avx, avx2, fma3+avx2
+    if (arch.rfind("sse", 0) == 0 || arch.rfind("ssse", 0) == 0 || arch.find("neon") != std::string::npos ||
+        arch.find("wasm") != std::string::npos)
+        return 16;
+    return 0;
+}
+
+}  // namespace
+
+TEST_CASE("harness covers the tails of the batch the kernels run with", "[kernels]") {
+    // The instruction set the kernels were compiled for, as the library reports it at run time, must
+    // have registers of exactly simd_width elements: a width that disagrees with it (a wrong lane
+    // count for the arch the batches use) would size the harness's lengths and offsets wrongly.
+    const std::string arch = rectify::simd_arch_name();
+    INFO("simd_arch_name() = " << arch << ", simd_width<float> = " << rectify::simd_width<float>
+                               << ", simd_width<double> = " << rectify::simd_width<double>);
+    CHECK(register_bytes(arch, sizeof(float)) == rectify::simd_width<float> * sizeof(float));
+    CHECK(register_bytes(arch, sizeof(double)) == rectify::simd_width<double> * sizeof(double));
+    // Every length up to 3 vectors + 1 and every start offset within a vector, for the widest batch:
+    // 16 keeps AVX-512 float tails covered on narrower machines too.
+    CHECK(max_length >= 3 * rectify::simd_width<float> + 1);
+    CHECK(max_length >= 3 * rectify::simd_width<double> + 1);
     CHECK(harness_width >= 16);
-    INFO("simd_arch_name() = " << rectify::simd_arch_name());
-    CHECK(rectify::simd_width<float> >= rectify::simd_width<double>);
 }
 
 TEMPLATE_TEST_CASE("kernel harness: ReLU", "[kernels][relu]", float, double) {

@@ -39,11 +39,14 @@ std::uint64_t ulp_distance(T a, T b) {
 }
 
 // Error of `got` against a higher-precision `exact`, in ULPs of T at `exact`. Results in the
-// denormal range are measured in multiples of denorm_min (docs/SEMANTICS.md).
+// denormal range are measured in multiples of denorm_min (docs/SEMANTICS.md). A zero `got` must have
+// the sign of `exact` (a tiny negative exact value rounds to -0, never to +0): a zero of the other
+// sign is infinitely far, although it compares equal.
 template <class T>
 long double ulp_error(T got, long double exact) {
     if (std::isnan(got) || std::isnan(exact)) return (std::isnan(got) && std::isnan(exact)) ? 0.0L : INFINITY;
     if (std::isinf(exact) || std::isinf(got)) return (got == exact) ? 0.0L : INFINITY;
+    if (got == 0 && std::signbit(got) != std::signbit(exact)) return INFINITY;
     const long double mag = std::fabs(exact);
     long double ulp;
     if (mag < static_cast<long double>(std::numeric_limits<T>::min())) {
