@@ -1,14 +1,14 @@
 // Accuracy of ELU and SiLU, forward and backward, float and double, against long double references
 // (tests/support/test_support.hpp): the SIMD kernels and the scalar math of the activation types.
 //
-// The bounds asserted here are the README's accuracy table; they live in one place,
+// The bounds asserted here are docs/ACCURACY.md's; they live in one place,
 // tests/support/accuracy_bounds.hpp (test_kernels.cpp holds every SIMD path to them too):
 //   forward:  ULPs of the exact result, results in the denormal range in multiples of denorm_min;
 //   backward: |dx - exact| <= C * (eps * max(|exact|, |dy|) + denorm_min), with dy = 1 and with a
 //             random dy (|dy| in [2^-20, 2^21), random sign).
 // Each SIMD kernel's backward is also held to its measured maximum plus a margin (accuracy_bounds.hpp),
 // far below the documented C, so that a kernel that loses a few ULPs fails.
-// Each test prints the measured maximum ("[accuracy] ..." lines on stdout) so the README quotes
+// Each test prints the measured maximum ("[accuracy] ..." lines on stdout) so docs/ACCURACY.md quotes
 // measured numbers.
 //
 // Inputs:

@@ -4,7 +4,7 @@
 //     batch): bit for bit the span kernels' value for every activation, at every length and start
 //     offset (Eigen's scalar head and tail included), and in the fused expression of the issue;
 //   - fixed sizes that make Eigen use half and quarter packets (another instruction set's batch):
-//     bit for bit the scalar math for ReLU / Leaky ReLU, within the README's bounds of a long double
+//     bit for bit the scalar math for ReLU / Leaky ReLU, within docs/ACCURACY.md's bounds of a long double
 //     reference for ELU / SiLU, as the kernel harness judges the kernels (support/element_contract.hpp);
 //   - Eigen's traits: packet access (the functors vectorize) exactly where rectify has SIMD;
 //   - forward / backward / backward_from_output / shorthands / PReLU on Matrix, Array, row-major,

@@ -10,7 +10,7 @@
 // Each element is computed alone first (a call with n = 1); every longer call must reproduce that
 // value bit for bit, whatever its position (the position-independence contract). The lone values
 // are judged against the activation's scalar math: bit for bit for ReLU and Leaky ReLU, within
-// the README's bound of a long double reference for ELU and SiLU (with NaN and inf agreeing
+// docs/ACCURACY.md's bound of a long double reference for ELU and SiLU (with NaN and inf agreeing
 // exactly with the scalar math, and a zero result with the sign the contract gives it:
 // support/element_contract.hpp). PReLU has its own harness below, against a plain scalar loop.
 #include <rectify/rectify.hpp>

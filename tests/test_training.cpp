@@ -262,7 +262,7 @@ TEST_CASE("gain: ELU and SiLU keep the second moment of unit Gaussian pre-activa
         CHECK(std::fabs(rectify::gain(rectify::ELU{alpha}) * std::sqrt(moment) - 1.0) < 1e-12);
     }
     CHECK(rectify::gain(rectify::ELU{0.0}) == Approx(std::sqrt(2.0)).epsilon(1e-12));  // ELU(0) is ReLU
-    CHECK(std::fabs(rectify::gain(rectify::ELU{}) - 1.2452) < 5e-5);  // the value the README states
+    CHECK(std::fabs(rectify::gain(rectify::ELU{}) - 1.2452) < 5e-5);  // the value docs/TRAINING.md states
 
     // SiLU: an independent rule (trapezoid in long double, finer step, wider interval) over the
     // long double reference of silu.
@@ -274,7 +274,7 @@ TEST_CASE("gain: ELU and SiLU keep the second moment of unit Gaussian pre-activa
     }
     const long double moment = sum * h / std::sqrt(2.0L * std::numbers::pi_v<long double>);
     CHECK(std::fabs(rectify::gain(rectify::SiLU{}) * std::sqrt(static_cast<double>(moment)) - 1.0) < 1e-10);
-    CHECK(std::fabs(rectify::gain(rectify::SiLU{}) - 1.6765) < 5e-5);  // the value the README states
+    CHECK(std::fabs(rectify::gain(rectify::SiLU{}) - 1.6765) < 5e-5);  // the value docs/TRAINING.md states
 }
 
 // ---- He / Kaiming initialisation -------------------------------------------------------------------

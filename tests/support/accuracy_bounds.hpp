@@ -1,8 +1,8 @@
-// The error bounds of ELU and SiLU that the README's accuracy table states, in one place, and the
+// The error bounds of ELU and SiLU that docs/ACCURACY.md states, in one place, and the
 // tighter limits each SIMD kernel's backward is held to on test_accuracy.cpp's inputs.
 // test_accuracy.cpp measures against a long double reference and asserts both; test_kernels.cpp
 // holds every SIMD result (body, one-vector loop, tail; any alignment; in place) to the documented
-// bounds. Change a documented bound only together with the README table.
+// bounds. Change a documented bound only together with docs/ACCURACY.md.
 #pragma once
 
 namespace rectify_test::bounds {

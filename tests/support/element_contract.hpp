@@ -1,4 +1,4 @@
-// Whether one element computed by a kernel meets the documented contract (README, docs/SEMANTICS.md),
+// Whether one element computed by a kernel meets the documented contract (docs/ACCURACY.md, docs/SEMANTICS.md),
 // shared by the kernel harness (test_kernels.cpp) and the Eigen functors' tests (test_eigen.cpp):
 //   - ReLU and Leaky ReLU: bit for bit the scalar math;
 //   - ELU and SiLU: NaN and inf where the scalar math gives them, the exact values at infinite inputs,
@@ -30,7 +30,7 @@ long double exact_derivative(const rectify::ELU& act, T x) { return ref_elu_grad
 template <class T>
 long double exact_derivative(const rectify::SiLU&, T x) { return ref_silu_grad(x); }
 
-// ELU's README bound is for alpha = 1. With |alpha| a power of two, alpha·expm1(x) scales exactly
+// ELU's documented bound is for alpha = 1. With |alpha| a power of two, alpha·expm1(x) scales exactly
 // and the bound is the same. Any other alpha rounds once more, and the ULP of the product can be half
 // of |alpha| times the ULP of expm1(x): twice expm1's bound plus the product's half ULP (measured
 // for SELU's alpha 1.6733, float: 1.75 ULP).
