@@ -12,18 +12,7 @@
 //   cmake --build --preset bench --target rectify_bfloat16_leaky_pieces
 //   build/bench/bench/micro/rectify_bfloat16_leaky_pieces --benchmark_min_time=0.3
 #include <benchmark/benchmark.h>
-// GCC 12's AVX-512 intrinsics raise -Wuninitialized / -Wmaybe-uninitialized false positives where
-// they are inlined (GCC bug 105593), attributed to their own headers' lines: silenced for those lines
-// only, as bench/baselines.hpp does.
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wuninitialized"
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#endif
-#include <immintrin.h>
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic pop
-#endif
+#include "intrinsics.hpp"
 #include <vector>
 #include <cstdio>
 #include <cstring>
