@@ -102,12 +102,7 @@ BENCHMARK(BM<6>)->Arg(65536)->Arg(1<<20);
 BENCHMARK(BM<5>)->Arg(65536)->Arg(1<<20);
 BENCHMARK(BM<7>)->Arg(65536)->Arg(1<<20);
 int main(int argc, char** argv) {
-  if (!__builtin_cpu_supports("avx512bw") || !__builtin_cpu_supports("avx512vl") || !__builtin_cpu_supports("avx512bf16")) {
-    std::puts("rectify_bfloat16_leaky_pieces: needs a CPU with AVX-512 BW, VL and BF16; nothing to run here");
-    return 0;
-  }
-  benchmark::Initialize(&argc, argv);
-  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
-  benchmark::RunSpecifiedBenchmarks();
-  benchmark::Shutdown();
+  return rectify_bench::run_benchmarks_if(__builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vl") &&
+                                              __builtin_cpu_supports("avx512bf16"),
+                                          "rectify_bfloat16_leaky_pieces: needs a CPU with AVX-512 BW, VL and BF16; nothing to run here", argc, argv);
 }

@@ -82,12 +82,6 @@ BENCHMARK(BM<6>)->Arg(4096)->Arg(65536);
 BENCHMARK(BM<7>)->Arg(4096)->Arg(65536);
 BENCHMARK(BM<3>)->Arg(4096)->Arg(65536);
 int main(int argc, char** argv) {
-  if (!__builtin_cpu_supports("avx512f") || !__builtin_cpu_supports("avx512dq")) {
-    std::puts("rectify_weight_grad_variants: needs a CPU with AVX-512 F and DQ; nothing to run here");
-    return 0;
-  }
-  benchmark::Initialize(&argc, argv);
-  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
-  benchmark::RunSpecifiedBenchmarks();
-  benchmark::Shutdown();
+  return rectify_bench::run_benchmarks_if(__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq"),
+                                          "rectify_weight_grad_variants: needs a CPU with AVX-512 F and DQ; nothing to run here", argc, argv);
 }
