@@ -404,8 +404,9 @@ void prelu(std::span<const T> x, std::span<const T> weight, std::span<T> y, Chan
 // PReLU backward: dx = x > 0 ? dy : weight[c] * dy, and dweight (the size of weight) is
 // overwritten with sum(x * dy) over the elements with !(x > 0) of each channel (of all elements
 // for a shared weight). dx may be dy (or x) itself; dweight must not overlap any other array.
-// dx is exact. dweight is summed in a fixed, compensated order: bit-identical from run to run and
-// for any thread count, within 2 * eps * sum|x * dy| of the exact sum (docs/SEMANTICS.md).
+// dx is exact. dweight is summed in a fixed order (compensated for double, in double for the other
+// types): bit-identical from run to run and for any thread count, within 2 * eps * sum|x * dy| of
+// the exact sum (docs/SEMANTICS.md).
 template <detail::array_argument X, detail::array_argument Wt, detail::array_argument DY,
           detail::array_argument DX, detail::array_argument DW>
 void prelu_backward(X&& x, Wt&& weight, DY&& dy, DX&& dx, DW&& dweight, ChannelShape shape) {

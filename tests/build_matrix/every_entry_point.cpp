@@ -95,14 +95,21 @@ long double ulp_at(long double v) {
     return std::ldexp(1.0L, e - L::digits);
 }
 
-// The scalar definition's value for T: T's own math for float and double, float's math rounded
+// The scalar definition's values for T: T's own math for float and double, float's math rounded
 // once for the 16-bit types (their documented semantics).
-template <class T, class F>
-T scalar_value(F f, T x) {
+template <class T, class Act>
+T scalar_forward(const Act& act, T x) {
     if constexpr (is_16bit<T>)
-        return T(f(static_cast<float>(x)));
+        return T(act(static_cast<float>(x)));
     else
-        return f(x);
+        return act(x);
+}
+template <class T, class Act>
+T scalar_backward(const Act& act, T x, T dy) {
+    if constexpr (is_16bit<T>)
+        return T(act.backward(static_cast<float>(x), static_cast<float>(dy)));
+    else
+        return act.backward(x, dy);
 }
 
 template <class T>
@@ -170,28 +177,18 @@ void every_entry_point() {
     std::vector<T> want(n);
 
     rectify::relu(x, y);
-    for (std::size_t i = 0; i < n; ++i) want[i] = scalar_value([](auto v) { return rectify::ReLU{}(v); }, x[i]);
+    for (std::size_t i = 0; i < n; ++i) want[i] = scalar_forward(rectify::ReLU{}, x[i]);
     check_same_bits("relu", x, y, want);
     rectify::relu_backward(x, dy, dx);
-    for (std::size_t i = 0; i < n; ++i) {
-        if constexpr (is_16bit<T>)
-            want[i] = T(rectify::ReLU{}.backward(static_cast<float>(x[i]), static_cast<float>(dy[i])));
-        else
-            want[i] = rectify::ReLU{}.backward(x[i], dy[i]);
-    }
+    for (std::size_t i = 0; i < n; ++i) want[i] = scalar_backward(rectify::ReLU{}, x[i], dy[i]);
     check_same_bits("relu_backward", x, dx, want);
 
     const rectify::LeakyReLU leaky{0.2};
     rectify::leaky_relu(x, y, 0.2);
-    for (std::size_t i = 0; i < n; ++i) want[i] = scalar_value([&](auto v) { return leaky(v); }, x[i]);
+    for (std::size_t i = 0; i < n; ++i) want[i] = scalar_forward(leaky, x[i]);
     check_same_bits("leaky_relu", x, y, want);
     rectify::leaky_relu_backward(x, dy, dx, 0.2);
-    for (std::size_t i = 0; i < n; ++i) {
-        if constexpr (is_16bit<T>)
-            want[i] = T(leaky.backward(static_cast<float>(x[i]), static_cast<float>(dy[i])));
-        else
-            want[i] = leaky.backward(x[i], dy[i]);
-    }
+    for (std::size_t i = 0; i < n; ++i) want[i] = scalar_backward(leaky, x[i], dy[i]);
     check_same_bits("leaky_relu_backward", x, dx, want);
 
     const double alpha = 0.5;
@@ -199,13 +196,13 @@ void every_entry_point() {
     for (std::size_t i = 0; i < n; ++i) {
         const long double v = wide(x[i]);
         check_ulps("elu", x[i], i, y[i], v > 0 ? v : alpha * std::expm1(v),
-                   forward_ulps<T>(sizeof(T) == 4 ? bounds::elu_forward_ulp_float : bounds::elu_forward_ulp_double));
+                   forward_ulps<T>(bounds::elu_forward_ulp<T>()));
     }
     rectify::elu_backward(x, dy, dx, alpha);
     for (std::size_t i = 0; i < n; ++i) {
         const long double v = wide(x[i]), g = wide(dy[i]);
         check_gradient("elu_backward", x[i], i, dx[i], v > 0 ? g : g * alpha * std::exp(v), g,
-                       backward_c<T>(sizeof(T) == 4 ? bounds::elu_backward_c_float : bounds::elu_backward_c_double));
+                       backward_c<T>(bounds::elu_backward_c<T>()));
     }
     // backward_from_output from ELU's own output: dy · (y + alpha) where y <= 0.
     std::vector<T> elu_y(n);
@@ -221,13 +218,13 @@ void every_entry_point() {
     for (std::size_t i = 0; i < n; ++i) {
         const long double v = wide(x[i]);
         check_ulps("silu", x[i], i, y[i], v * sigmoid(v),
-                   forward_ulps<T>(sizeof(T) == 4 ? bounds::silu_forward_ulp_float : bounds::silu_forward_ulp_double));
+                   forward_ulps<T>(bounds::silu_forward_ulp<T>()));
     }
     rectify::silu_backward(x, dy, dx);
     for (std::size_t i = 0; i < n; ++i) {
         const long double v = wide(x[i]), g = wide(dy[i]), s = sigmoid(v);
         check_gradient("silu_backward", x[i], i, dx[i], g * s * (1 + v * (1 - s)), g,
-                       backward_c<T>(sizeof(T) == 4 ? bounds::silu_backward_c_float : bounds::silu_backward_c_double));
+                       backward_c<T>(bounds::silu_backward_c<T>()));
     }
 
     // The generic forms give the shorthands' bits: ranges, explicit spans, pointers, in place, and
@@ -278,17 +275,14 @@ void every_entry_point() {
         rectify::prelu(px, w, py, layout.shape);
         for (std::size_t i = 0; i < size; ++i) {
             const rectify::LeakyReLU slope{static_cast<double>(wide(w[channel(i)]))};
-            pwant[i] = scalar_value([&](auto v) { return slope(v); }, px[i]);
+            pwant[i] = scalar_forward(slope, px[i]);
         }
         check_same_bits(layout.name, px, py, pwant);
         rectify::prelu_backward(px, w, pdy, pdx, dw, layout.shape);
         std::vector<long double> sum(layout.weights, 0.0L), magnitude(layout.weights, 0.0L);
         for (std::size_t i = 0; i < size; ++i) {
             const rectify::LeakyReLU slope{static_cast<double>(wide(w[channel(i)]))};
-            if constexpr (is_16bit<T>)
-                pwant[i] = T(slope.backward(static_cast<float>(px[i]), static_cast<float>(pdy[i])));
-            else
-                pwant[i] = slope.backward(px[i], pdy[i]);
+            pwant[i] = scalar_backward(slope, px[i], pdy[i]);
             if (!(wide(px[i]) > 0)) {
                 sum[channel(i)] += wide(px[i]) * wide(pdy[i]);
                 magnitude[channel(i)] += std::fabs(wide(px[i]) * wide(pdy[i]));
@@ -317,11 +311,10 @@ void every_entry_point() {
         check(square > 0, std::string("kaiming_normal draws <") + type_name<T>() + ">");
     }
     rectify::relu(x, y);
-    std::size_t dead = 0;
-    for (std::size_t unit = 0; unit < 1; ++unit)
-        for (std::size_t i = 0; i < n; ++i) dead += wide(y[i]) <= 0 ? 1 : 0;
-    const double dead_fraction = rectify::dead_units(y, 1);
-    check(dead_fraction == (dead == n ? 1.0 : 0.0), std::string("dead_units <") + type_name<T>() + ">");
+    // One unit over n samples: dead when no sample fires.
+    std::size_t silent = 0;
+    for (std::size_t i = 0; i < n; ++i) silent += wide(y[i]) <= 0 ? 1 : 0;
+    check(rectify::dead_units(y, 1) == (silent == n ? 1.0 : 0.0), std::string("dead_units <") + type_name<T>() + ">");
     check(rectify::gain(rectify::ReLU{}) == std::sqrt(2.0), "gain(ReLU)");
 }
 
