@@ -376,39 +376,34 @@ constexpr bool packets_supported() {
 }
 template <class T>
 inline constexpr bool packet_access = packets_supported<T, typename Eigen::internal::packet_traits<T>::type>();
+
+// The functors' vector math: the kernels' (or a user type's hook); a type without any keeps an
+// empty placeholder and runs its scalar math, without packets.
+struct no_vector_math {
+    template <class Act>
+    explicit no_vector_math(const Act&) {}
+};
+template <class Act, class T>
+using functor_math = std::conditional_t<detail::has_vector_math<Act>, detail::vector_math<Act, T>, no_vector_math>;
+template <class Act>
+inline constexpr bool functor_packets = detail::has_vector_math<Act>;
 #else
 template <class T>
 inline constexpr bool packet_access = false;
+template <class Act>
+inline constexpr bool functor_packets = false;
 #endif
 
-// Eigen's Cost of one coefficient, in its units (an add or compare is AddCost, a multiply MulCost,
-// a division scalar_div_cost): the operation count of rectify's batch math, each fma counted as a
-// multiply and an add. Eigen uses it to decide whether to evaluate a nested expression into a
-// temporary before reusing it; the magnitude is what matters (ELU and SiLU cost as much as an exp).
-template <class Act, class T, bool backward>
-struct cost;
-template <class T, bool backward>
-struct cost<ReLU, T, backward> {
-    static constexpr int value = 2 * Eigen::NumTraits<T>::AddCost;  // a compare and a select
-};
-template <class T, bool backward>
-struct cost<LeakyReLU, T, backward> {
-    static constexpr int value = 2 * Eigen::NumTraits<T>::AddCost + Eigen::NumTraits<T>::MulCost;
-};
-// exp/expm1: range reduction, a polynomial of degree 8 (float) / 13 (double), 2^n, selects.
-template <class T>
-inline constexpr int exp_cost =
-    (sizeof(T) == 4 ? 22 : 27) * Eigen::NumTraits<T>::AddCost + (sizeof(T) == 4 ? 13 : 18) * Eigen::NumTraits<T>::MulCost;
-template <class T, bool backward>
-struct cost<ELU, T, backward> {
-    static constexpr int value = exp_cost<T> + 4 * Eigen::NumTraits<T>::AddCost + 2 * Eigen::NumTraits<T>::MulCost;
-};
-template <class T, bool backward>
-struct cost<SiLU, T, backward> {
-    static constexpr int value = exp_cost<T> + 10 * Eigen::NumTraits<T>::AddCost +
-                                 4 * Eigen::NumTraits<T>::MulCost +
-                                 Eigen::internal::scalar_div_cost<T, packet_access<T>>::value;
-};
+// Eigen's Cost of one coefficient, in its units (an add or a multiply costs 1 for float): the
+// activation's `operations` trait, the operation count of its vector math on float with each fma
+// counted as two (activations/*.hpp); for a type without it, about an exp's. Eigen uses it to decide
+// whether to evaluate a nested expression into a temporary before reusing it; the magnitude is what
+// matters.
+template <class Act>
+inline constexpr int cost = [] {
+    if constexpr (requires { Act::operations; }) return static_cast<int>(Act::operations);
+    else return 40;
+}();
 
 // The functors on Eigen::bfloat16 / Eigen::half: a value (P = the scalar, N = 1) or one of Eigen's
 // packets of them (N lanes) is stored, run through the span kernel as N rectify elements, and loaded
@@ -496,7 +491,7 @@ template <class Act, class X, class Y>
 void named_forward(const char* function, const Act& act, const X& x, Y&& y) {
     using T = element_of<Y>;
     elementwise(
-        function, [&act](std::size_t n, T* out, const T* in) { rectify::detail::unchecked_forward(act, in, out, n); }, "y", y,
+        function, [&](std::size_t n, T* out, const T* in) { rectify::detail::run_forward(function, act, in, out, n); }, "y", y,
         std::pair<const char*, const X&>("x", x));
 }
 template <class Act, class X, class DY, class DX>
@@ -504,8 +499,8 @@ void named_backward(const char* function, const Act& act, const X& x, const DY& 
     using T = element_of<DX>;
     elementwise(
         function,
-        [&act](std::size_t n, T* out, const T* in, const T* grad) {
-            rectify::detail::unchecked_backward(act, in, grad, out, n);
+        [&](std::size_t n, T* out, const T* in, const T* grad) {
+            rectify::detail::run_backward(function, act, in, grad, out, n);
         },
         "dx", dx, std::pair<const char*, const X&>("x", x), std::pair<const char*, const DY&>("dy", dy));
 }
@@ -526,51 +521,26 @@ void backward(const Act& act, const X& x, const DY& dy, DX&& dx) {
         eigen_detail::named_backward("rectify::backward", act, x, dy, dx);
 }
 
-template <eigen_detail::dense X, eigen_detail::dense Y>
-void relu(const X& x, Y&& y) {
-    RECTIFY_DETAIL_EIGEN_CHECK_FORWARD("rectify::relu", X, Y);
-    if constexpr (eigen_detail::good_forward<X, Y>) eigen_detail::named_forward("rectify::relu", ReLU{}, x, y);
-}
-template <eigen_detail::dense X, eigen_detail::dense DY, eigen_detail::dense DX>
-void relu_backward(const X& x, const DY& dy, DX&& dx) {
-    RECTIFY_DETAIL_EIGEN_CHECK_BACKWARD("rectify::relu_backward", X, DY, DX);
-    if constexpr (eigen_detail::good_backward<X, DY, DX>)
-        eigen_detail::named_backward("rectify::relu_backward", ReLU{}, x, dy, dx);
-}
-template <eigen_detail::dense X, eigen_detail::dense Y>
-void leaky_relu(const X& x, Y&& y, double negative_slope = 0.01) {
-    RECTIFY_DETAIL_EIGEN_CHECK_FORWARD("rectify::leaky_relu", X, Y);
-    if constexpr (eigen_detail::good_forward<X, Y>)
-        eigen_detail::named_forward("rectify::leaky_relu", LeakyReLU{negative_slope}, x, y);
-}
-template <eigen_detail::dense X, eigen_detail::dense DY, eigen_detail::dense DX>
-void leaky_relu_backward(const X& x, const DY& dy, DX&& dx, double negative_slope = 0.01) {
-    RECTIFY_DETAIL_EIGEN_CHECK_BACKWARD("rectify::leaky_relu_backward", X, DY, DX);
-    if constexpr (eigen_detail::good_backward<X, DY, DX>)
-        eigen_detail::named_backward("rectify::leaky_relu_backward", LeakyReLU{negative_slope}, x, dy, dx);
-}
-template <eigen_detail::dense X, eigen_detail::dense Y>
-void elu(const X& x, Y&& y, double alpha = 1.0) {
-    RECTIFY_DETAIL_EIGEN_CHECK_FORWARD("rectify::elu", X, Y);
-    if constexpr (eigen_detail::good_forward<X, Y>) eigen_detail::named_forward("rectify::elu", ELU{alpha}, x, y);
-}
-template <eigen_detail::dense X, eigen_detail::dense DY, eigen_detail::dense DX>
-void elu_backward(const X& x, const DY& dy, DX&& dx, double alpha = 1.0) {
-    RECTIFY_DETAIL_EIGEN_CHECK_BACKWARD("rectify::elu_backward", X, DY, DX);
-    if constexpr (eigen_detail::good_backward<X, DY, DX>)
-        eigen_detail::named_backward("rectify::elu_backward", ELU{alpha}, x, dy, dx);
-}
-template <eigen_detail::dense X, eigen_detail::dense Y>
-void silu(const X& x, Y&& y) {
-    RECTIFY_DETAIL_EIGEN_CHECK_FORWARD("rectify::silu", X, Y);
-    if constexpr (eigen_detail::good_forward<X, Y>) eigen_detail::named_forward("rectify::silu", SiLU{}, x, y);
-}
-template <eigen_detail::dense X, eigen_detail::dense DY, eigen_detail::dense DX>
-void silu_backward(const X& x, const DY& dy, DX&& dx) {
-    RECTIFY_DETAIL_EIGEN_CHECK_BACKWARD("rectify::silu_backward", X, DY, DX);
-    if constexpr (eigen_detail::good_backward<X, DY, DX>)
-        eigen_detail::named_backward("rectify::silu_backward", SiLU{}, x, dy, dx);
-}
+// The shorthands of rectify.hpp (relu, leaky_relu, ..., one pair per listed activation) on Eigen
+// objects of one shape, with the same parameters.
+#define RECTIFY_DETAIL_EIGEN_SHORTHANDS(Type, shorthand, gradient, ...)                                            \
+    template <eigen_detail::dense X, eigen_detail::dense Y, class... Parameters>                                   \
+    void shorthand(const X& x, Y&& y, Parameters... parameters) {                                                  \
+        RECTIFY_DETAIL_CHECK_PARAMETERS("rectify::" #shorthand, Type, Parameters);                                 \
+        RECTIFY_DETAIL_EIGEN_CHECK_FORWARD("rectify::" #shorthand, X, Y);                                          \
+        if constexpr (eigen_detail::good_forward<X, Y> && detail::makes_activation<Type, Parameters...>)           \
+            eigen_detail::named_forward("rectify::" #shorthand, detail::make_activation<Type>(parameters...), x, y); \
+    }                                                                                                              \
+    template <eigen_detail::dense X, eigen_detail::dense DY, eigen_detail::dense DX, class... Parameters>          \
+    void shorthand##_backward(const X& x, const DY& dy, DX&& dx, Parameters... parameters) {                       \
+        RECTIFY_DETAIL_CHECK_PARAMETERS("rectify::" #shorthand "_backward", Type, Parameters);                     \
+        RECTIFY_DETAIL_EIGEN_CHECK_BACKWARD("rectify::" #shorthand "_backward", X, DY, DX);                        \
+        if constexpr (eigen_detail::good_backward<X, DY, DX> && detail::makes_activation<Type, Parameters...>)     \
+            eigen_detail::named_backward("rectify::" #shorthand "_backward",                                       \
+                                         detail::make_activation<Type>(parameters...), x, dy, dx);                 \
+    }
+RECTIFY_FOR_EACH_ACTIVATION(RECTIFY_DETAIL_EIGEN_SHORTHANDS)
+#undef RECTIFY_DETAIL_EIGEN_SHORTHANDS
 
 // dx from the saved output y = f(x) (training.hpp) over Eigen objects of one shape.
 template <class Act, eigen_detail::dense Y, eigen_detail::dense DY, eigen_detail::dense DX>
@@ -583,12 +553,11 @@ void backward_from_output(const Act& act, const Y& y, const DY& dy, DX&& dx) {
     RECTIFY_DETAIL_EIGEN_CHECK_SAME("rectify::backward_from_output", Y, "y", DY, "dy");
     RECTIFY_DETAIL_EIGEN_CHECK_SAME("rectify::backward_from_output", Y, "y", DX, "dx");
     if constexpr (eigen_detail::good_backward<Y, DY, DX>) {
-        detail::require_output_determines_gradient(function, act);
         using T = eigen_detail::element_of<DX>;
         eigen_detail::elementwise(
             function,
-            [&act](std::size_t n, T* out, const T* out_fwd, const T* grad) {
-                detail::unchecked_backward_from_output(act, out_fwd, grad, out, n);
+            [&](std::size_t n, T* out, const T* out_fwd, const T* grad) {
+                detail::run_backward_from_output(function, act, out_fwd, grad, out, n);
             },
             "dx", dx, std::pair<const char*, const Y&>("y", y), std::pair<const char*, const DY&>("dy", dy));
     }
@@ -741,7 +710,8 @@ public:
         } else {
 #if RECTIFY_DETAIL_SIMD
             // The batch math on one broadcast value: the same bits as the span kernels and packetOp.
-            return math<T>().forward(detail::batch<T>(x)).get(0);
+            if constexpr (detail::has_vector_math<Act>) return math<T>().forward(detail::batch<T>(x)).get(0);
+            else return act_(x);
 #else
             return act_(x);
 #endif
@@ -766,11 +736,11 @@ public:
 private:
     Act act_;
 #if RECTIFY_DETAIL_SIMD
-    detail::batch_math<Act, float> float_math_;  // parameters converted once, as in the kernels
-    detail::batch_math<Act, double> double_math_;
+    eigen_detail::functor_math<Act, float> float_math_;  // parameters converted once, as in the kernels
+    eigen_detail::functor_math<Act, double> double_math_;
 
     template <class T>
-    const detail::batch_math<Act, T>& math() const {
+    const eigen_detail::functor_math<Act, T>& math() const {
         if constexpr (std::is_same_v<T, float>) return float_math_;
         else return double_math_;
     }
@@ -805,7 +775,9 @@ public:
                 x, dy);
         } else {
 #if RECTIFY_DETAIL_SIMD
-            return math<T>().backward(detail::batch<T>(x), detail::batch<T>(dy)).get(0);
+            if constexpr (detail::has_vector_math<Act>)
+                return math<T>().backward(detail::batch<T>(x), detail::batch<T>(dy)).get(0);
+            else return act_.backward(x, dy);
 #else
             return act_.backward(x, dy);
 #endif
@@ -833,11 +805,11 @@ public:
 private:
     Act act_;
 #if RECTIFY_DETAIL_SIMD
-    detail::batch_math<Act, float> float_math_;
-    detail::batch_math<Act, double> double_math_;
+    eigen_detail::functor_math<Act, float> float_math_;
+    eigen_detail::functor_math<Act, double> double_math_;
 
     template <class T>
-    const detail::batch_math<Act, T>& math() const {
+    const eigen_detail::functor_math<Act, T>& math() const {
         if constexpr (std::is_same_v<T, float>) return float_math_;
         else return double_math_;
     }
@@ -847,12 +819,14 @@ private:
 // x.unaryExpr(rectify::eigen::op(act)): f(x) inside any Eigen expression.
 template <class Act>
 activation_op<Act> op(const Act& act) {
+    detail::validate("rectify::eigen::op", act);
     return activation_op<Act>(act);
 }
 
 // x.binaryExpr(dy, rectify::eigen::grad_op(act)): f'(x) * dy inside any Eigen expression.
 template <class Act>
 activation_grad_op<Act> grad_op(const Act& act) {
+    detail::validate("rectify::eigen::grad_op", act);
     return activation_grad_op<Act>(act);
 }
 
@@ -868,16 +842,18 @@ namespace Eigen::internal {
 template <class Act>
 struct functor_traits<rectify::eigen::activation_op<Act>> {
     enum {
-        Cost = rectify::eigen_detail::cost<Act, float, false>::value,
-        PacketAccess = rectify::eigen_detail::packet_access<float> && rectify::eigen_detail::packet_access<double>
+        Cost = rectify::eigen_detail::cost<Act>,
+        PacketAccess = rectify::eigen_detail::packet_access<float> && rectify::eigen_detail::packet_access<double> &&
+                       rectify::eigen_detail::functor_packets<Act>
     };
 };
 
 template <class Act>
 struct functor_traits<rectify::eigen::activation_grad_op<Act>> {
     enum {
-        Cost = rectify::eigen_detail::cost<Act, float, true>::value,
-        PacketAccess = rectify::eigen_detail::packet_access<float> && rectify::eigen_detail::packet_access<double>
+        Cost = rectify::eigen_detail::cost<Act>,
+        PacketAccess = rectify::eigen_detail::packet_access<float> && rectify::eigen_detail::packet_access<double> &&
+                       rectify::eigen_detail::functor_packets<Act>
     };
 };
 

@@ -32,6 +32,7 @@
 #include "half.hpp"
 #include "version.hpp"
 #include "detail/checks.hpp"
+#include "detail/scalar_loop.hpp"
 
 // Header-only (the default): the kernels are instantiated where they are used. With
 // RECTIFY_EXTERN_KERNELS (defined by linking rectify::kernels) they come compiled from that
@@ -76,6 +77,29 @@ void unchecked_backward_from_output(const Act& act, const T* y, const T* dy, T* 
 
 namespace rectify::detail::inline RECTIFY_DETAIL_ARCH_NS {
 
+// The kernels of one call: the listed activations' entry points (compiled into rectify::kernels
+// and rectify::dispatch, or instantiated here header-only); a type of the user's own runs here,
+// header-only through the kernels (with its vector hook, if it has one), with a library on the
+// scalar loop (its kernels hold the listed activations only). The parameters are checked first.
+template <class Act, class T>
+void run_forward(const char* function, const Act& act, const T* x, T* y, std::size_t n) {
+    validate(function, act);
+    if constexpr (RECTIFY_DETAIL_HEADER_ONLY || listed_activation<Act>) unchecked_forward(act, x, y, n);
+    else scalar_forward_n(act, x, y, n);
+}
+template <class Act, class T>
+void run_backward(const char* function, const Act& act, const T* x, const T* dy, T* dx, std::size_t n) {
+    validate(function, act);
+    if constexpr (RECTIFY_DETAIL_HEADER_ONLY || listed_activation<Act>) unchecked_backward(act, x, dy, dx, n);
+    else scalar_backward_n(act, x, dy, dx, n);
+}
+template <class Act, class T>
+void run_backward_from_output(const char* function, const Act& act, const T* y, const T* dy, T* dx, std::size_t n) {
+    validate_from_output(function, act);
+    if constexpr (RECTIFY_DETAIL_HEADER_ONLY || listed_activation<Act>) unchecked_backward_from_output(act, y, dy, dx, n);
+    else scalar_backward_from_output_n(act, y, dy, dx, n);
+}
+
 // The array forms: the argument checks, inline in the calling file in every mode (with rectify::kernels
 // and rectify::dispatch too, so that a call into a library costs one call of its unchecked kernel and
 // nothing more), then the kernel.
@@ -83,7 +107,7 @@ template <class Act, class T>
 void checked_forward(const char* function, const Act& act, std::span<const T> x, std::span<T> y) {
     require_same_size(function, "x", x.size(), "y", y.size());
     require_in_place_or_disjoint(function, "y", y, "x", x);
-    unchecked_forward(act, x.data(), y.data(), x.size());
+    run_forward(function, act, x.data(), y.data(), x.size());
 }
 
 template <class Act, class T>
@@ -93,13 +117,8 @@ void checked_backward(const char* function, const Act& act, std::span<const T> x
     require_same_size(function, "x", x.size(), "dx", dx.size());
     require_in_place_or_disjoint(function, "dx", dx, "x", x);
     require_in_place_or_disjoint(function, "dx", dx, "dy", dy);
-    unchecked_backward(act, x.data(), dy.data(), dx.data(), x.size());
+    run_backward(function, act, x.data(), dy.data(), dx.data(), x.size());
 }
-
-// The activation types rectify::kernels holds compiled.
-template <class Act>
-inline constexpr bool compiled_activation = std::is_same_v<Act, ReLU> || std::is_same_v<Act, LeakyReLU> ||
-                                            std::is_same_v<Act, ELU> || std::is_same_v<Act, SiLU>;
 
 }  // namespace rectify::detail::inline RECTIFY_DETAIL_ARCH_NS
 
@@ -114,17 +133,6 @@ std::size_t kernels_lanes(std::size_t element_size);
 
 #if RECTIFY_DETAIL_HEADER_ONLY
 #include "detail/checked.hpp"
-#define RECTIFY_DETAIL_CHECK_COMPILED(function, Act) static_assert(true)
-#elif defined(RECTIFY_DISPATCH)
-#define RECTIFY_DETAIL_CHECK_COMPILED(function, Act)                                                          \
-    static_assert(::rectify::detail::compiled_activation<Act>,                                                 \
-                  function ": rectify::dispatch holds ReLU, LeakyReLU, ELU and SiLU only; compile the files "  \
-                  "that use another activation type against rectify::rectify")
-#else
-#define RECTIFY_DETAIL_CHECK_COMPILED(function, Act)                                                          \
-    static_assert(::rectify::detail::compiled_activation<Act>,                                                 \
-                  function ": rectify::kernels (RECTIFY_EXTERN_KERNELS) holds ReLU, LeakyReLU, ELU and SiLU "  \
-                  "only; compile the files that use another activation type against rectify::rectify")
 #endif
 
 // The public functions are compiled for the calling file's instruction set, so they too live in
@@ -200,6 +208,21 @@ std::span<element_of<R>> output_span(R&& r) {
     return {std::ranges::data(r), std::ranges::size(r)};
 }
 
+// A shorthand's parameters: numbers as doubles (the members' type: hardtanh(x, y, -2, 2) is fine),
+// anything else (GELU::tanh) as it is.
+template <class P>
+constexpr auto activation_parameter(P p) {
+    if constexpr (std::is_arithmetic_v<P>) return static_cast<double>(p);
+    else return p;
+}
+template <class Act, class... Parameters>
+concept makes_activation = requires(Parameters... p) { Act{activation_parameter(p)...}; };
+template <class Act, class... Parameters>
+    requires makes_activation<Act, Parameters...>
+Act make_activation(Parameters... parameters) {
+    return Act{activation_parameter(parameters)...};
+}
+
 }  // namespace rectify::detail::inline RECTIFY_DETAIL_ARCH_NS
 
 namespace rectify::inline RECTIFY_DETAIL_ARCH_NS {
@@ -226,34 +249,48 @@ namespace rectify::inline RECTIFY_DETAIL_ARCH_NS {
                       ::rectify::detail::same_element<A, B>,                                                       \
                   function ": " a_name " and " b_name " hold different element types; all "                       \
                   "arrays of one call must hold the same type: convert one, e.g. into a std::vector<float>")
+// The bodies of the array forms: the checks, then the call, compiled only when they all hold. They
+// use the parameter names of every array form: X x and Y y; X x, DY dy and DX dx.
+#define RECTIFY_DETAIL_FORWARD_BODY(function, act)                                                                \
+    RECTIFY_DETAIL_CHECK_INPUT(function, X, "x");                                                                  \
+    RECTIFY_DETAIL_CHECK_OUTPUT(function, Y, "y");                                                                 \
+    RECTIFY_DETAIL_CHECK_SAME(function, X, "x", Y, "y");                                                           \
+    if constexpr (::rectify::detail::good_input<X> && ::rectify::detail::good_output<Y> &&                         \
+                  ::rectify::detail::same_element<X, Y>)                                                           \
+        ::rectify::detail::checked_forward(function, act, ::rectify::detail::input_span(x),                        \
+                                           ::rectify::detail::output_span(y))
+#define RECTIFY_DETAIL_BACKWARD_BODY(function, act)                                                               \
+    RECTIFY_DETAIL_CHECK_INPUT(function, X, "x");                                                                  \
+    RECTIFY_DETAIL_CHECK_INPUT(function, DY, "dy");                                                                \
+    RECTIFY_DETAIL_CHECK_OUTPUT(function, DX, "dx");                                                               \
+    RECTIFY_DETAIL_CHECK_SAME(function, X, "x", DY, "dy");                                                         \
+    RECTIFY_DETAIL_CHECK_SAME(function, X, "x", DX, "dx");                                                         \
+    if constexpr (::rectify::detail::good_input<X> && ::rectify::detail::good_input<DY> &&                         \
+                  ::rectify::detail::good_output<DX> && ::rectify::detail::same_element<X, DY> &&                  \
+                  ::rectify::detail::same_element<X, DX>)                                                          \
+        ::rectify::detail::checked_backward(function, act, ::rectify::detail::input_span(x),                       \
+                                            ::rectify::detail::input_span(dy), ::rectify::detail::output_span(dx))
+// A shorthand's parameters (after the arrays) are the activation type's members in order, as in
+// its braced initializer: leaky_relu(x, y, 0.2) runs LeakyReLU{0.2}, hardtanh(x, y, -2, 2)
+// Hardtanh{-2, 2}, gelu(x, y, rectify::GELU::tanh) GELU{GELU::tanh}.
+#define RECTIFY_DETAIL_CHECK_PARAMETERS(function, Type, Parameters)                                               \
+    static_assert(::rectify::detail::makes_activation<::rectify::Type, Parameters...>,                             \
+                  function ": the parameters after the arrays are those of rectify::" #Type ", in the order of "  \
+                  "its members (docs/API.md)")
 
 
 // y = f(x). Sizes must match; y may be x itself. Exact or within the activation's bound
 // (activations.hpp; 16-bit arrays: computed in float, rounded once).
 template <class Act, detail::array_argument X, detail::array_argument Y>
 void forward(const Act& act, X&& x, Y&& y) {
-    RECTIFY_DETAIL_CHECK_COMPILED("rectify::forward", Act);
-    RECTIFY_DETAIL_CHECK_INPUT("rectify::forward", X, "x");
-    RECTIFY_DETAIL_CHECK_OUTPUT("rectify::forward", Y, "y");
-    RECTIFY_DETAIL_CHECK_SAME("rectify::forward", X, "x", Y, "y");
-    if constexpr (detail::good_input<X> && detail::good_output<Y> && detail::same_element<X, Y>)
-        detail::checked_forward("rectify::forward", act, detail::input_span(x), detail::output_span(y));
+    RECTIFY_DETAIL_FORWARD_BODY("rectify::forward", act);
 }
 
 // dx = f'(x) * dy. Sizes must match; dx may be dy (or x) itself. Exact or within the activation's
 // bound (activations.hpp).
 template <class Act, detail::array_argument X, detail::array_argument DY, detail::array_argument DX>
 void backward(const Act& act, X&& x, DY&& dy, DX&& dx) {
-    RECTIFY_DETAIL_CHECK_COMPILED("rectify::backward", Act);
-    RECTIFY_DETAIL_CHECK_INPUT("rectify::backward", X, "x");
-    RECTIFY_DETAIL_CHECK_INPUT("rectify::backward", DY, "dy");
-    RECTIFY_DETAIL_CHECK_OUTPUT("rectify::backward", DX, "dx");
-    RECTIFY_DETAIL_CHECK_SAME("rectify::backward", X, "x", DY, "dy");
-    RECTIFY_DETAIL_CHECK_SAME("rectify::backward", X, "x", DX, "dx");
-    if constexpr (detail::good_input<X> && detail::good_input<DY> && detail::good_output<DX> &&
-                  detail::same_element<X, DY> && detail::same_element<X, DX>)
-        detail::checked_backward("rectify::backward", act, detail::input_span(x), detail::input_span(dy),
-                                 detail::output_span(dx));
+    RECTIFY_DETAIL_BACKWARD_BODY("rectify::backward", act);
 }
 
 // The span signatures of docs/API.md with an explicit element type (forward<ReLU, float>(act, x, y) with
@@ -261,13 +298,11 @@ void backward(const Act& act, X&& x, DY&& dy, DX&& dx) {
 template <class Act, class T>
     requires detail::is_element<T>
 void forward(const Act& act, std::span<const T> x, std::span<T> y) {
-    RECTIFY_DETAIL_CHECK_COMPILED("rectify::forward", Act);
     detail::checked_forward("rectify::forward", act, x, y);
 }
 template <class Act, class T>
     requires detail::is_element<T>
 void backward(const Act& act, std::span<const T> x, std::span<const T> dy, std::span<T> dx) {
-    RECTIFY_DETAIL_CHECK_COMPILED("rectify::backward", Act);
     detail::checked_backward("rectify::backward", act, x, dy, dx);
 }
 
@@ -275,110 +310,38 @@ void backward(const Act& act, std::span<const T> x, std::span<const T> dy, std::
 template <class Act, class T>
 void forward(const Act& act, const T* x, T* y, std::size_t n) {
     static_assert(detail::is_element<T>, "rectify: arrays must hold float, double, rectify::bfloat16 or rectify::half");
-    RECTIFY_DETAIL_CHECK_COMPILED("rectify::forward", Act);
-    detail::unchecked_forward(act, x, y, n);
+    detail::run_forward("rectify::forward", act, x, y, n);
 }
 template <class Act, class T>
 void backward(const Act& act, const T* x, const T* dy, T* dx, std::size_t n) {
     static_assert(detail::is_element<T>, "rectify: arrays must hold float, double, rectify::bfloat16 or rectify::half");
-    RECTIFY_DETAIL_CHECK_COMPILED("rectify::backward", Act);
-    detail::unchecked_backward(act, x, dy, dx, n);
+    detail::run_backward("rectify::backward", act, x, dy, dx, n);
 }
 
-// Named shorthands with PyTorch's defaults; the same checks, reported under their own names. The
-// bounds are those of float and double (docs/ACCURACY.md); 16-bit arrays are computed in float and
-// rounded once (half.hpp). eps is the element type's machine epsilon.
-//
-// relu: y = x < 0 ? +0 : x, exact.
-template <detail::array_argument X, detail::array_argument Y>
-void relu(X&& x, Y&& y) {
-    RECTIFY_DETAIL_CHECK_INPUT("rectify::relu", X, "x");
-    RECTIFY_DETAIL_CHECK_OUTPUT("rectify::relu", Y, "y");
-    RECTIFY_DETAIL_CHECK_SAME("rectify::relu", X, "x", Y, "y");
-    if constexpr (detail::good_input<X> && detail::good_output<Y> && detail::same_element<X, Y>)
-        detail::checked_forward("rectify::relu", ReLU{}, detail::input_span(x), detail::output_span(y));
-}
-// dx = x <= 0 ? +0 : dy, exact.
-template <detail::array_argument X, detail::array_argument DY, detail::array_argument DX>
-void relu_backward(X&& x, DY&& dy, DX&& dx) {
-    RECTIFY_DETAIL_CHECK_INPUT("rectify::relu_backward", X, "x");
-    RECTIFY_DETAIL_CHECK_INPUT("rectify::relu_backward", DY, "dy");
-    RECTIFY_DETAIL_CHECK_OUTPUT("rectify::relu_backward", DX, "dx");
-    RECTIFY_DETAIL_CHECK_SAME("rectify::relu_backward", X, "x", DY, "dy");
-    RECTIFY_DETAIL_CHECK_SAME("rectify::relu_backward", X, "x", DX, "dx");
-    if constexpr (detail::good_input<X> && detail::good_input<DY> && detail::good_output<DX> &&
-                  detail::same_element<X, DY> && detail::same_element<X, DX>)
-        detail::checked_backward("rectify::relu_backward", ReLU{}, detail::input_span(x), detail::input_span(dy),
-                                 detail::output_span(dx));
-}
-// y = x > 0 ? x : x * negative_slope, exact.
-template <detail::array_argument X, detail::array_argument Y>
-void leaky_relu(X&& x, Y&& y, double negative_slope = 0.01) {
-    RECTIFY_DETAIL_CHECK_INPUT("rectify::leaky_relu", X, "x");
-    RECTIFY_DETAIL_CHECK_OUTPUT("rectify::leaky_relu", Y, "y");
-    RECTIFY_DETAIL_CHECK_SAME("rectify::leaky_relu", X, "x", Y, "y");
-    if constexpr (detail::good_input<X> && detail::good_output<Y> && detail::same_element<X, Y>)
-        detail::checked_forward("rectify::leaky_relu", LeakyReLU{negative_slope}, detail::input_span(x), detail::output_span(y));
-}
-// dx = x > 0 ? dy : dy * negative_slope, exact.
-template <detail::array_argument X, detail::array_argument DY, detail::array_argument DX>
-void leaky_relu_backward(X&& x, DY&& dy, DX&& dx, double negative_slope = 0.01) {
-    RECTIFY_DETAIL_CHECK_INPUT("rectify::leaky_relu_backward", X, "x");
-    RECTIFY_DETAIL_CHECK_INPUT("rectify::leaky_relu_backward", DY, "dy");
-    RECTIFY_DETAIL_CHECK_OUTPUT("rectify::leaky_relu_backward", DX, "dx");
-    RECTIFY_DETAIL_CHECK_SAME("rectify::leaky_relu_backward", X, "x", DY, "dy");
-    RECTIFY_DETAIL_CHECK_SAME("rectify::leaky_relu_backward", X, "x", DX, "dx");
-    if constexpr (detail::good_input<X> && detail::good_input<DY> && detail::good_output<DX> &&
-                  detail::same_element<X, DY> && detail::same_element<X, DX>)
-        detail::checked_backward("rectify::leaky_relu_backward", LeakyReLU{negative_slope}, detail::input_span(x), detail::input_span(dy),
-                                 detail::output_span(dx));
-}
-// y = x > 0 ? x : alpha * expm1(x), within 1 ULP for alpha a power of two, 2.5 ULP otherwise.
-template <detail::array_argument X, detail::array_argument Y>
-void elu(X&& x, Y&& y, double alpha = 1.0) {
-    RECTIFY_DETAIL_CHECK_INPUT("rectify::elu", X, "x");
-    RECTIFY_DETAIL_CHECK_OUTPUT("rectify::elu", Y, "y");
-    RECTIFY_DETAIL_CHECK_SAME("rectify::elu", X, "x", Y, "y");
-    if constexpr (detail::good_input<X> && detail::good_output<Y> && detail::same_element<X, Y>)
-        detail::checked_forward("rectify::elu", ELU{alpha}, detail::input_span(x), detail::output_span(y));
-}
-// dx = x > 0 ? dy : dy * alpha * exp(x),
-// |dx - exact| <= 4 * (eps * max(|exact|, |dy|) + denorm_min).
-template <detail::array_argument X, detail::array_argument DY, detail::array_argument DX>
-void elu_backward(X&& x, DY&& dy, DX&& dx, double alpha = 1.0) {
-    RECTIFY_DETAIL_CHECK_INPUT("rectify::elu_backward", X, "x");
-    RECTIFY_DETAIL_CHECK_INPUT("rectify::elu_backward", DY, "dy");
-    RECTIFY_DETAIL_CHECK_OUTPUT("rectify::elu_backward", DX, "dx");
-    RECTIFY_DETAIL_CHECK_SAME("rectify::elu_backward", X, "x", DY, "dy");
-    RECTIFY_DETAIL_CHECK_SAME("rectify::elu_backward", X, "x", DX, "dx");
-    if constexpr (detail::good_input<X> && detail::good_input<DY> && detail::good_output<DX> &&
-                  detail::same_element<X, DY> && detail::same_element<X, DX>)
-        detail::checked_backward("rectify::elu_backward", ELU{alpha}, detail::input_span(x), detail::input_span(dy),
-                                 detail::output_span(dx));
-}
-// y = x * sigmoid(x), within 2 ULP.
-template <detail::array_argument X, detail::array_argument Y>
-void silu(X&& x, Y&& y) {
-    RECTIFY_DETAIL_CHECK_INPUT("rectify::silu", X, "x");
-    RECTIFY_DETAIL_CHECK_OUTPUT("rectify::silu", Y, "y");
-    RECTIFY_DETAIL_CHECK_SAME("rectify::silu", X, "x", Y, "y");
-    if constexpr (detail::good_input<X> && detail::good_output<Y> && detail::same_element<X, Y>)
-        detail::checked_forward("rectify::silu", SiLU{}, detail::input_span(x), detail::output_span(y));
-}
-// dx = silu'(x) * dy, |dx - exact| <= 4 * (eps * max(|exact|, |dy|) + denorm_min).
-template <detail::array_argument X, detail::array_argument DY, detail::array_argument DX>
-void silu_backward(X&& x, DY&& dy, DX&& dx) {
-    RECTIFY_DETAIL_CHECK_INPUT("rectify::silu_backward", X, "x");
-    RECTIFY_DETAIL_CHECK_INPUT("rectify::silu_backward", DY, "dy");
-    RECTIFY_DETAIL_CHECK_OUTPUT("rectify::silu_backward", DX, "dx");
-    RECTIFY_DETAIL_CHECK_SAME("rectify::silu_backward", X, "x", DY, "dy");
-    RECTIFY_DETAIL_CHECK_SAME("rectify::silu_backward", X, "x", DX, "dx");
-    if constexpr (detail::good_input<X> && detail::good_input<DY> && detail::good_output<DX> &&
-                  detail::same_element<X, DY> && detail::same_element<X, DX>)
-        detail::checked_backward("rectify::silu_backward", SiLU{}, detail::input_span(x), detail::input_span(dy),
-                                 detail::output_span(dx));
-}
-
+// Named shorthands with PyTorch's names and defaults, one pair per listed activation
+// (activations/list.hpp): name(x, y, parameters...) is forward(Type{parameters...}, x, y) and
+// name_backward(x, dy, dx, parameters...) is backward(Type{parameters...}, x, dy, dx), with the same
+// checks, reported under their own names: relu, leaky_relu(x, y, negative_slope = 0.01), elu(x, y,
+// alpha = 1), silu, ... (docs/API.md lists them with their formulas and bounds). rectify::tanh takes
+// arrays: a call with one number still finds the C library's tanh.
+#define RECTIFY_DETAIL_SHORTHANDS(Type, shorthand, gradient, ...)                                                 \
+    template <detail::array_argument X, detail::array_argument Y, class... Parameters>                            \
+    void shorthand(X&& x, Y&& y, Parameters... parameters) {                                                      \
+        RECTIFY_DETAIL_CHECK_PARAMETERS("rectify::" #shorthand, Type, Parameters);                                \
+        if constexpr (detail::makes_activation<Type, Parameters...>) {                                            \
+            RECTIFY_DETAIL_FORWARD_BODY("rectify::" #shorthand, detail::make_activation<Type>(parameters...));    \
+        }                                                                                                         \
+    }                                                                                                             \
+    template <detail::array_argument X, detail::array_argument DY, detail::array_argument DX, class... Parameters> \
+    void shorthand##_backward(X&& x, DY&& dy, DX&& dx, Parameters... parameters) {                                \
+        RECTIFY_DETAIL_CHECK_PARAMETERS("rectify::" #shorthand "_backward", Type, Parameters);                    \
+        if constexpr (detail::makes_activation<Type, Parameters...>) {                                            \
+            RECTIFY_DETAIL_BACKWARD_BODY("rectify::" #shorthand "_backward",                                      \
+                                         detail::make_activation<Type>(parameters...));                          \
+        }                                                                                                         \
+    }
+RECTIFY_FOR_EACH_ACTIVATION(RECTIFY_DETAIL_SHORTHANDS)
+#undef RECTIFY_DETAIL_SHORTHANDS
 
 // PReLU: y = x > 0 ? x : weight[c] * x, c the channel of the element in the [outer][channels][inner]
 // view of x. weight has 1 element (shared) or shape.channels; x must have outer*channels*inner

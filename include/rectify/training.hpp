@@ -23,60 +23,30 @@
 
 namespace rectify::inline RECTIFY_DETAIL_ARCH_NS {
 
-// True for the activations whose output can determine the gradient (ReLU, LeakyReLU, ELU; for the
-// last two only with a parameter >= 0, checked at run time): generic training code can then
-// overwrite x with f(x) and call backward_from_output. SiLU is not monotonic (one y, two x).
-template <class Act>
-concept has_backward_from_output =
-    std::same_as<Act, ReLU> || std::same_as<Act, LeakyReLU> || std::same_as<Act, ELU>;
+// has_backward_from_output<Act> (activations/parameters.hpp) is true for the activations whose output
+// determines the gradient (the list's from_output column: ReLU, LeakyReLU, ELU, ...; some only for
+// some parameters, checked at run time by their validate_from_output): generic training code can
+// then overwrite x with f(x) and call backward_from_output. SiLU is not monotonic (one y, two x).
 
 }  // namespace rectify::inline RECTIFY_DETAIL_ARCH_NS
 
 namespace rectify::detail::inline RECTIFY_DETAIL_ARCH_NS {
 
-inline std::string format_parameter(double v) {
-    std::ostringstream s;
-    s << v;
-    return s.str();
-}
-
-// PyTorch refuses the in-place backward for a negative slope or alpha, and so does rectify: then
-// y > 0 no longer tells x > 0 apart (Leaky ReLU maps negative x to positive y), and ELU's y stops
-// being monotonic in x. NaN parameters are refused too.
-inline void require_output_determines_gradient(const char*, const ReLU&) {}
-inline void require_output_determines_gradient(const char* function, const LeakyReLU& act) {
-    if (!(act.negative_slope >= 0.0)) [[unlikely]]
-        fail_with(function, [=] {
-            return "negative_slope is " + format_parameter(act.negative_slope) +
-                   "; the output determines the gradient only for negative_slope >= 0 (keep x and call "
-                   "rectify::backward)";
-        });
-}
-inline void require_output_determines_gradient(const char* function, const ELU& act) {
-    if (!(act.alpha >= 0.0)) [[unlikely]]
-        fail_with(function, [=] {
-            return "alpha is " + format_parameter(act.alpha) +
-                   "; the output determines the gradient only for alpha >= 0 (keep x and call "
-                   "rectify::backward)";
-        });
-}
-
 template <class Act, class T>
 void checked_backward_from_output(const char* function, const Act& act, std::span<const T> y, std::span<const T> dy,
                                   std::span<T> dx) {
-    require_output_determines_gradient(function, act);
     require_same_size(function, "y", y.size(), "dy", dy.size());
     require_same_size(function, "y", y.size(), "dx", dx.size());
     require_in_place_or_disjoint(function, "dx", dx, "y", y);
     require_in_place_or_disjoint(function, "dx", dx, "dy", dy);
-    unchecked_backward_from_output(act, y.data(), dy.data(), dx.data(), y.size());
+    run_backward_from_output(function, act, y.data(), dy.data(), dx.data(), y.size());
 }
 
 template <class Act>
 constexpr void static_require_output_determines_gradient() {
     static_assert(has_backward_from_output<Act>,
-                  "rectify::backward_from_output: only ReLU, LeakyReLU and ELU have a gradient that the output "
-                  "determines (SiLU is not monotonic: one y comes from two x); keep x and call rectify::backward");
+                  "rectify::backward_from_output: this activation's output does not determine its gradient (it "
+                  "is not monotonic: one y comes from two x, as for SiLU); keep x and call rectify::backward");
 }
 
 // E[f(z)^2] for z ~ N(0, 1), over the activation's scalar math in double, on [-12, 12] (outside,
@@ -146,8 +116,7 @@ template <class Act, class T>
 void backward_from_output(const Act& act, const T* y, const T* dy, T* dx, std::size_t n) {
     static_assert(detail::is_element<T>, "rectify: arrays must hold float, double, rectify::bfloat16 or rectify::half");
     detail::static_require_output_determines_gradient<Act>();
-    detail::require_output_determines_gradient("rectify::backward_from_output", act);
-    detail::unchecked_backward_from_output(act, y, dy, dx, n);
+    detail::run_backward_from_output("rectify::backward_from_output", act, y, dy, dx, n);
 }
 
 // ---- initialisation gains ------------------------------------------------------------------------
@@ -155,21 +124,22 @@ void backward_from_output(const Act& act, const T* y, const T* dy, T* dx, std::s
 // The factor by which He initialisation scales 1/sqrt(fan) for an activation: the gain g with
 // Var[w] = g^2 / fan that keeps the second moment of the pre-activations from layer to layer,
 // g = 1 / sqrt(E[f(z)^2]) for unit Gaussian pre-activations z (He et al. 2015, eq. 10).
-// For ReLU and Leaky ReLU this is exactly torch.nn.init.calculate_gain's value:
-//   relu: sqrt(2)            (E[relu(z)^2] = 1/2)
-//   leaky_relu: sqrt(2 / (1 + slope^2))
+// Where PyTorch's torch.nn.init.calculate_gain defines a gain, the activation's gain() gives that
+// value (activations/*.hpp): relu sqrt(2) (E[relu(z)^2] = 1/2), leaky_relu sqrt(2 / (1 + slope^2)),
+// tanh 5/3, sigmoid 1, selu 3/4 (PyTorch's choice for self-normalizing networks, not the formula).
 // PReLU: PyTorch users pass its initial slope as a Leaky ReLU's, gain(LeakyReLU{0.25}).
-inline double gain(const ReLU&) { return std::sqrt(2.0); }
-inline double gain(const LeakyReLU& act) {
-    return std::sqrt(2.0 / (1.0 + act.negative_slope * act.negative_slope));
-}
-// PyTorch has no gain for ELU or SiLU; rectify applies the same definition, E[f(z)^2] integrated
-// numerically over the activation's own scalar math: ELU (alpha = 1) 1.2452, SiLU 1.6765.
-// For ELU the closed form is E = 1/2 + alpha^2 * (e^2 Phi(-2) - 2 e^(1/2) Phi(-1) + 1/2).
+// For the others (ELU, SiLU, GELU, ...; PyTorch has none) rectify applies the definition above,
+// E[f(z)^2] integrated numerically over the activation's own scalar math: ELU (alpha = 1) 1.2452,
+// SiLU 1.6765 (docs/TRAINING.md lists every activation's). For ELU the closed form is
+// E = 1/2 + alpha^2 * (e^2 Phi(-2) - 2 e^(1/2) Phi(-1) + 1/2).
 template <class Act>
-    requires std::same_as<Act, ELU> || std::same_as<Act, SiLU>
 double gain(const Act& act) {
-    return 1.0 / std::sqrt(detail::gaussian_second_moment(act));
+    if constexpr (requires { act.gain(); }) {
+        return act.gain();
+    } else {
+        detail::validate("rectify::gain", act);
+        return 1.0 / std::sqrt(detail::gaussian_second_moment(act));
+    }
 }
 
 // ---- He / Kaiming initialisation -----------------------------------------------------------------

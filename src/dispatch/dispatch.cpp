@@ -135,9 +135,9 @@ void unchecked_backward_from_output(const Act& act, const T* y, const T* dy, T* 
     dt::entries_for<Act>(dt::elements<T>()).unchecked_backward_from_output(act, y, dy, dx, n);
 }
 
-#define RECTIFY_DETAIL_DISPATCH_INSTANCE(T) RECTIFY_DETAIL_TYPE_INSTANCES(template, T)
-RECTIFY_DETAIL_FOR_EACH_ELEMENT(RECTIFY_DETAIL_DISPATCH_INSTANCE)
-#undef RECTIFY_DETAIL_DISPATCH_INSTANCE
+#define RECTIFY_DETAIL_PREFIX template
+RECTIFY_DETAIL_ALL_INSTANCES
+#undef RECTIFY_DETAIL_PREFIX
 
 const char* kernels_arch_name() { return dt::chosen().name; }
 

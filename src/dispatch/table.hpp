@@ -4,7 +4,7 @@
 //
 // The table is built from RECTIFY_DETAIL_FOR_EACH_ELEMENT (detail/instances.hpp), the
 // element types the rectify::kernels instantiations come from too, so a new element type is added
-// there once; a new activation type gets a member in element_entries and a line in entries_for.
+// there once; the activations come from activations/list.hpp (detail::all_activations).
 #pragma once
 
 #include <cstddef>
@@ -21,16 +21,22 @@ template <class Act, class T>
 struct activation_entries {
     void (*unchecked_forward)(const Act&, const T*, T*, std::size_t);
     void (*unchecked_backward)(const Act&, const T*, const T*, T*, std::size_t);
-    void (*unchecked_backward_from_output)(const Act&, const T*, const T*, T*, std::size_t);  // null for SiLU
+    // null where the output does not determine the gradient (the list's from_input)
+    void (*unchecked_backward_from_output)(const Act&, const T*, const T*, T*, std::size_t);
+};
+
+// One activation_entries per listed activation.
+template <class T, class List>
+struct activation_table;
+template <class T, class... Acts>
+struct activation_table<T, activation_list<Acts...>> {
+    using type = std::tuple<activation_entries<Acts, T>...>;
 };
 
 template <class T>
 struct element_entries {
     std::size_t lanes;
-    activation_entries<ReLU, T> relu;
-    activation_entries<LeakyReLU, T> leaky_relu;
-    activation_entries<ELU, T> elu;
-    activation_entries<SiLU, T> silu;
+    typename activation_table<T, all_activations>::type activations;
     void (*checked_prelu)(std::span<const T>, std::span<const T>, std::span<T>, ChannelShape);
     void (*checked_prelu_backward)(std::span<const T>, std::span<const T>, std::span<const T>, std::span<T>,
                                    std::span<T>, ChannelShape);
@@ -38,10 +44,7 @@ struct element_entries {
 
 template <class Act, class T>
 constexpr const activation_entries<Act, T>& entries_for(const element_entries<T>& e) {
-    if constexpr (std::is_same_v<Act, ReLU>) return e.relu;
-    else if constexpr (std::is_same_v<Act, LeakyReLU>) return e.leaky_relu;
-    else if constexpr (std::is_same_v<Act, ELU>) return e.elu;
-    else return e.silu;
+    return std::get<activation_entries<Act, T>>(e.activations);
 }
 
 #define RECTIFY_DETAIL_DISPATCH_ENTRIES(T) element_entries<T>,

@@ -13,7 +13,6 @@
 
 #include "../activations.hpp"
 #include "checks.hpp"
-#include "from_output.hpp"
 #include "kernels.hpp"
 #include "prelu.hpp"
 #include "simd.hpp"

@@ -1,14 +1,14 @@
 // rectify/detail/instances.hpp — the kernel instantiations that the rectify::kernels library holds.
 //
-// For the four activation types and the four element types (float, double, bfloat16, half), the
-// entry points behind every function of rectify.hpp and training.hpp that runs a kernel (forward,
+// For the listed activations (activations/list.hpp) and the four element types (float, double,
+// bfloat16, half), the entry points behind every function of rectify.hpp and training.hpp that runs a kernel (forward,
 // backward, the shorthands and their pointer forms, prelu, prelu_backward, backward_from_output).
 // With RECTIFY_EXTERN_KERNELS defined (linking rectify::kernels defines it), rectify.hpp declares
 // them `extern template` and includes neither their definitions (detail/checked.hpp) nor xsimd: a
 // file that calls them parses no kernel and optimizes none, src/instances.cpp compiles them once.
 // Without the macro this header is not included and everything is instantiated where it is used,
-// as header-only code is. Other activation types are refused with RECTIFY_EXTERN_KERNELS (a
-// static_assert says so).
+// as header-only code is. Other activation types (a user's own) run on the scalar loop of the
+// calling file (detail/scalar_loop.hpp).
 #pragma once
 
 #include <cstddef>
@@ -23,35 +23,41 @@
 // kernels' headers, whatever type it calls.
 #define RECTIFY_DETAIL_FOR_EACH_ELEMENT(X) X(float) X(double) X(::rectify::bfloat16) X(::rectify::half)
 
-// PREFIX is `template` (an explicit instantiation definition) or `extern template`.
-#define RECTIFY_DETAIL_ACTIVATION_INSTANCES(PREFIX, Act, T)                                                \
-    PREFIX void unchecked_forward<Act, T>(const Act&, const T*, T*, std::size_t);                          \
-    PREFIX void unchecked_backward<Act, T>(const Act&, const T*, const T*, T*, std::size_t)
+// PREFIX is `template` (an explicit instantiation definition) or `extern template`. Each listed
+// activation (activations/list.hpp) gets forward and backward, and backward_from_output where its
+// gradient column says from_output.
+#define RECTIFY_DETAIL_FROM_OUTPUT_INSTANCE_from_output(PREFIX, Act, T)                                   \
+    PREFIX void unchecked_backward_from_output<Act, T>(const Act&, const T*, const T*, T*, std::size_t);
+#define RECTIFY_DETAIL_FROM_OUTPUT_INSTANCE_from_input(PREFIX, Act, T)
 
+#define RECTIFY_DETAIL_ACTIVATION_INSTANCES(PREFIX, T, Type, gradient)                                     \
+    PREFIX void unchecked_forward<::rectify::Type, T>(const ::rectify::Type&, const T*, T*, std::size_t);  \
+    PREFIX void unchecked_backward<::rectify::Type, T>(const ::rectify::Type&, const T*, const T*, T*,     \
+                                                       std::size_t);                                       \
+    RECTIFY_DETAIL_FROM_OUTPUT_INSTANCE_##gradient(PREFIX, ::rectify::Type, T)
+
+// PReLU's instances of one element type T.
 #define RECTIFY_DETAIL_TYPE_INSTANCES(PREFIX, T)                                                           \
-    RECTIFY_DETAIL_ACTIVATION_INSTANCES(PREFIX, ::rectify::ReLU, T);                                       \
-    RECTIFY_DETAIL_ACTIVATION_INSTANCES(PREFIX, ::rectify::LeakyReLU, T);                                  \
-    RECTIFY_DETAIL_ACTIVATION_INSTANCES(PREFIX, ::rectify::ELU, T);                                        \
-    RECTIFY_DETAIL_ACTIVATION_INSTANCES(PREFIX, ::rectify::SiLU, T);                                       \
     PREFIX void checked_prelu<T>(std::span<const T>, std::span<const T>, std::span<T>, ChannelShape);      \
     PREFIX void checked_prelu_backward<T>(std::span<const T>, std::span<const T>, std::span<const T>,      \
-                                          std::span<T>, std::span<T>, ChannelShape);                       \
-    PREFIX void unchecked_backward_from_output<::rectify::ReLU, T>(const ::rectify::ReLU&, const T*,       \
-                                                                   const T*, T*, std::size_t);             \
-    PREFIX void unchecked_backward_from_output<::rectify::LeakyReLU, T>(const ::rectify::LeakyReLU&,       \
-                                                                        const T*, const T*, T*,            \
-                                                                        std::size_t);                      \
-    PREFIX void unchecked_backward_from_output<::rectify::ELU, T>(const ::rectify::ELU&, const T*,         \
-                                                                  const T*, T*, std::size_t);
+                                          std::span<T>, std::span<T>, ChannelShape);
+
+// Every instance, for every element type and every listed activation, under RECTIFY_DETAIL_PREFIX.
+#define RECTIFY_DETAIL_LISTED_INSTANCES(Type, shorthand, gradient, T)                                      \
+    RECTIFY_DETAIL_ACTIVATION_INSTANCES(RECTIFY_DETAIL_PREFIX, T, Type, gradient)
+#define RECTIFY_DETAIL_ELEMENT_INSTANCES(T)                                                                 \
+    RECTIFY_DETAIL_TYPE_INSTANCES(RECTIFY_DETAIL_PREFIX, T)                                                 \
+    RECTIFY_FOR_EACH_ACTIVATION(RECTIFY_DETAIL_LISTED_INSTANCES, T)
+#define RECTIFY_DETAIL_ALL_INSTANCES RECTIFY_DETAIL_FOR_EACH_ELEMENT(RECTIFY_DETAIL_ELEMENT_INSTANCES)
 
 #if defined(RECTIFY_DETAIL_DEFINE_INSTANCES)
-#define RECTIFY_DETAIL_INSTANCE(T) RECTIFY_DETAIL_TYPE_INSTANCES(template, T)
+#define RECTIFY_DETAIL_PREFIX template
 #else
-#define RECTIFY_DETAIL_INSTANCE(T) RECTIFY_DETAIL_TYPE_INSTANCES(extern template, T)
+#define RECTIFY_DETAIL_PREFIX extern template
 #endif
 
 namespace rectify::detail::inline RECTIFY_DETAIL_ENTRY_NS {
-RECTIFY_DETAIL_FOR_EACH_ELEMENT(RECTIFY_DETAIL_INSTANCE)
+RECTIFY_DETAIL_ALL_INSTANCES
 }  // namespace rectify::detail::inline RECTIFY_DETAIL_ENTRY_NS
 
-#undef RECTIFY_DETAIL_INSTANCE
+#undef RECTIFY_DETAIL_PREFIX

@@ -1,7 +1,9 @@
 // rectify/detail/kernels.hpp — forward and backward of any activation over raw arrays.
 //
-// The only place that chooses between the batch math (activation_batch.hpp) and the scalar math
-// (activations.hpp): everything else calls forward_n / backward_n.
+// The only place that chooses between the vector math (activation_batch.hpp: the listed
+// activations' batch_math, or a user type's vector hook) and the scalar math (operator() and
+// backward: a user type without the hook, and every type without SIMD): everything else calls
+// forward_n / backward_n / backward_from_output_n.
 #pragma once
 
 #include <cstddef>
@@ -10,6 +12,7 @@
 #include "../activations.hpp"
 #include "activation_batch.hpp"
 #include "loops.hpp"
+#include "scalar_loop.hpp"
 
 namespace rectify::detail::inline RECTIFY_DETAIL_ARCH_NS {
 
@@ -34,9 +37,11 @@ inline void forward_n(const Act& act, const S* x, S* y, std::size_t n) {
         const bits_math<Act, S> math(act);
         transform(n, as_bits(y), [math](const batch<std::int16_t>& v) RECTIFY_DETAIL_INLINE_LAMBDA { return math.forward(v); },
                   as_bits(x));
-    } else {
-        const batch_math<Act, C> math(act);  // parameters converted to C once
+    } else if constexpr (has_vector_math<Act>) {
+        const vector_math<Act, C> math(act);  // parameters converted to C once
         transform(n, y, [math](const batch<C>& v) RECTIFY_DETAIL_INLINE_LAMBDA { return math.forward(v); }, x);
+    } else {
+        scalar_forward_n(act, x, y, n);
     }
 #else
     transform(n, y, [act](C v) { return act(v); }, x);
@@ -52,13 +57,34 @@ inline void backward_n(const Act& act, const S* x, const S* dy, S* dx, std::size
         transform(n, as_bits(dx), [math](const batch<std::int16_t>& v, const batch<std::int16_t>& g) RECTIFY_DETAIL_INLINE_LAMBDA {
             return math.backward(v, g);
         }, as_bits(x), as_bits(dy));
-    } else {
-        const batch_math<Act, C> math(act);
+    } else if constexpr (has_vector_math<Act>) {
+        const vector_math<Act, C> math(act);
         transform(n, dx, [math](const batch<C>& v, const batch<C>& g) RECTIFY_DETAIL_INLINE_LAMBDA { return math.backward(v, g); }, x, dy);
+    } else {
+        scalar_backward_n(act, x, dy, dx, n);
     }
 #else
     transform(n, dx, [act](C v, C g) { return act.backward(v, g); }, x, dy);
 #endif
 }
 
-}  // namespace rectify::detail
+// dx[i] = f'(x[i]) * dy[i] from the saved output y[i] = f(x[i]) (Act::backward_from_output); dx may
+// be dy or y itself.
+template <class Act, class S>
+inline void backward_from_output_n(const Act& act, const S* y, const S* dy, S* dx, std::size_t n) {
+    using C = compute_t<S>;
+#if RECTIFY_DETAIL_SIMD
+    if constexpr (listed_activation<Act>) {
+        const batch_math<Act, C> math(act);
+        transform(n, dx, [math](const batch<C>& v, const batch<C>& g) RECTIFY_DETAIL_INLINE_LAMBDA {
+            return math.backward_from_output(v, g);
+        }, y, dy);
+    } else {
+        scalar_backward_from_output_n(act, y, dy, dx, n);
+    }
+#else
+    transform(n, dx, [act](C v, C g) { return act.backward_from_output(v, g); }, y, dy);
+#endif
+}
+
+}  // namespace rectify::detail::inline RECTIFY_DETAIL_ARCH_NS

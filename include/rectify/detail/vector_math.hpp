@@ -25,7 +25,7 @@
 // given beside their coefficients.
 #pragma once
 
-#include "../activations.hpp"
+#include "../scalar_math.hpp"
 #include "simd.hpp"
 
 #if RECTIFY_DETAIL_SIMD
@@ -64,16 +64,9 @@ struct exp_constants<float> {
     // about 0.3 ULP: there a degree-7 fit (relative error 4.3e-10, 0.007 ULP) keeps ELU within 1 ULP.
     static constexpr float expm1_poly_unfused[] = {0x1p-1f, 0x1.555554p-3f, 0x1.5554f8p-5f, 0x1.1112d6p-7f,
                                                    0x1.6d3a44p-10f, 0x1.9e7794p-13f};
-    // ELU: expm1 rounds to -1 below -17.33; clamping at -18 keeps n >= -26 (single ln2 constant).
-    static constexpr float elu_floor = -18.0f;
     // The exp of the gradients returns 0 below this, as the scalar math does (activations.hpp); at
     // -87, n >= -126 and 2^n is normal.
     static constexpr float exp_floor = static_cast<float>(-scalar_math::gradient_flush_limit<float>);
-    // SiLU's fused denominator 2^n*q + (1 + 2^n) needs 1 + 2^n exact: n <= 23, x > -16.29.
-    static constexpr float silu_left = -16.0f;
-    // silu(x) = x*exp(x)/(1+exp(x)) rounds to -0 below about -108.6; clamping at -110 keeps
-    // n >= -159 in the far-left formula.
-    static constexpr float silu_floor = -110.0f;
     // Far left, 2^n for n < scale_split is applied as 2^scale_split * 2^(n - scale_split): the first
     // factor keeps the product normal (exact), the second rounds once into the denormal range.
     static constexpr float scale_split = -100.0f;
@@ -101,10 +94,7 @@ struct exp_constants<double> {
         0x1.0000000000000p-1,  0x1.5555555555559p-3,  0x1.5555555555559p-5,  0x1.111111110f725p-7,
         0x1.6c16c16c16e6dp-10, 0x1.a01a01af931a9p-13, 0x1.a01a019b851e6p-16, 0x1.71ddf94750c28p-19,
         0x1.27e4ff459a09bp-22, 0x1.af5cfc10b3fd2p-26, 0x1.1f2eca9a216a8p-29};
-    static constexpr double elu_floor = -38.0;  // expm1 rounds to -1 below -37.43; n >= -55
     static constexpr double exp_floor = -scalar_math::gradient_flush_limit<double>;
-    static constexpr double silu_left = -36.0;  // n <= 52: x > -36.39
-    static constexpr double silu_floor = -760.0;         // silu rounds to -0 below about -751.8
     static constexpr double scale_split = -1000.0;
     // As for float; degree 7 (relative error 2.9e-18 = 0.013 eps; degree 6 gave 1.5e-15, 6.8 eps).
     static constexpr double exp2_eighths[] = {0x1p+0,
@@ -183,7 +173,7 @@ RECTIFY_DETAIL_ALWAYS_INLINE xsimd::batch<T, A> with_exp_parts(const xsimd::batc
     }
 }
 
-// expm1(z) for z in [elu_floor, 0] (NaN propagates). Max error 1 ULP (ELU's bound; ELU with
+// expm1(z) for z in [-18, 0] (float) / [-38, 0] (double) (NaN propagates). Max error 1 ULP (ELU's bound; ELU with
 // alpha 1 is this function on x <= 0): measured 0.95 ULP over all 2^32 floats, 0.81 ULP for double
 // on the sampled inputs (docs/ACCURACY.md). For z = -0 it returns +0: the caller restores the
 // sign. 2^n - 1 is exact while n >= -(digits): then 2^n*q + (2^n - 1) rounds once; below, the
