@@ -47,14 +47,6 @@ constexpr int rounds = 3;
 
 // ---- the harness ------------------------------------------------------------------------------
 
-template <class Act>
-std::string describe(const Act&) {
-    if constexpr (std::is_same_v<Act, rectify::ReLU>) return "ReLU";
-    else if constexpr (std::is_same_v<Act, rectify::SiLU>) return "SiLU";
-    else if constexpr (std::is_same_v<Act, rectify::LeakyReLU>) return "LeakyReLU{" + std::to_string(Act{}.negative_slope) + "}";
-    else return "ELU";
-}
-
 // Checks that buffer `out` holds `expected[i]` at out[start + i] for i < n and is still poisoned
 // everywhere else.
 template <class T>

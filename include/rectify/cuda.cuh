@@ -40,7 +40,7 @@
 // a single short-row sample with very many channels gets a buffer of 16 bytes per element).
 //
 // Errors: arguments that can be checked (null pointers, partial overlap of the ranges the call
-// will touch, PReLU's weight count and shape) throw std::invalid_argument before any CUDA call,
+// will touch, PReLU's weight count and shape, an activation's parameters) throw std::invalid_argument before any CUDA call,
 // with the function's name and the sizes. A failing CUDA call or launch throws rectify::cuda::error
 // (a std::runtime_error) with CUDA's message. Raw pointers cannot tell their size: the caller
 // guarantees n valid elements behind every pointer (nw behind w and dw), that they are device
@@ -560,6 +560,7 @@ struct async_buffer {
 template <class Act, class T>
 void forward(const Act& act, const T* x, T* y, std::size_t n, cudaStream_t stream = 0) {
     constexpr const char* function = "rectify::cuda::forward";
+    ::rectify::detail::validate(function, act);  // a bad parameter throws, as on the CPU
     if (n == 0) return;
     detail::require_pointer(function, "x", x, n);
     detail::require_pointer(function, "y", y, n);
@@ -572,6 +573,7 @@ void forward(const Act& act, const T* x, T* y, std::size_t n, cudaStream_t strea
 template <class Act, class T>
 void backward(const Act& act, const T* x, const T* dy, T* dx, std::size_t n, cudaStream_t stream = 0) {
     constexpr const char* function = "rectify::cuda::backward";
+    ::rectify::detail::validate(function, act);
     if (n == 0) return;
     detail::require_pointer(function, "x", x, n);
     detail::require_pointer(function, "dy", dy, n);
