@@ -16,9 +16,13 @@
 #include <stdexcept>
 #include <string>
 
+#include "../detail/arch_namespace.hpp"
+
 namespace rectify {
 
-namespace detail {
+// Compiled for the file's instruction set, as the rest of the library (detail/arch_namespace.hpp):
+// files built with different flags never share a definition.
+namespace detail::inline RECTIFY_DETAIL_ARCH_NS {
 // "rectify::softplus: Softplus beta is -1; it must be > 0", from the function, the parameter's
 // name, its value and the rule (or what to do instead).
 [[noreturn]] inline void bad_parameter(const char* function, const char* parameter, double value, const char* rule) {
@@ -26,7 +30,7 @@ namespace detail {
     text << function << ": " << parameter << " is " << value << "; " << rule;
     throw std::invalid_argument(text.str());
 }
-}  // namespace detail
+}  // namespace detail::inline RECTIFY_DETAIL_ARCH_NS
 
 // Whether the output y = f(x) determines the gradient, so that code which overwrites x with y can
 // call backward_from_output (training.hpp).
@@ -36,7 +40,7 @@ concept has_backward_from_output = requires(const Act& act, float y, double yd) 
     act.backward_from_output(yd, yd);
 };
 
-namespace detail {
+namespace detail::inline RECTIFY_DETAIL_ARCH_NS {
 template <class Act>
 concept has_validate = requires(const Act& act) { act.validate("f"); };
 template <class Act>
@@ -52,6 +56,6 @@ void validate_from_output(const char* function, const Act& act) {
     validate(function, act);
     if constexpr (has_validate_from_output<Act>) act.validate_from_output(function);
 }
-}  // namespace detail
+}  // namespace detail::inline RECTIFY_DETAIL_ARCH_NS
 
 }  // namespace rectify
