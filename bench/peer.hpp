@@ -12,8 +12,10 @@
 namespace rectify_bench {
 
 // The arrays of one benchmark, owned by rectify_bench: x and dy are inputs, out receives the
-// result (a backward kernel's dx). PReLU uses `channels` weights; backward writes dweight.
-// Every array holds at least n elements plus 64 bytes of slack (XNNPACK may read past the end).
+// result (a backward kernel's dx). PReLU uses `channels` weights; backward writes dweight. A
+// gradient from the output (<name>_backward_from_output) reads y = f(x), computed by rectify before
+// prepare, in place of x. Every array holds at least n elements plus 64 bytes of slack (XNNPACK may
+// read past the end).
 template <class T>
 struct Buffers {
     const T* x;
@@ -22,6 +24,7 @@ struct Buffers {
     const T* weight;
     T* dweight;
     std::size_t channels;
+    const T* y;
 };
 
 // The timed work of one peer kernel at one size: everything a user does once (creating
@@ -32,6 +35,12 @@ template <class T>
 struct PeerKernel {
     std::string kernel;  // the rectify case it stands beside: "elu_forward", "prelu_forward_nhwc"
     std::function<std::function<void()>(const Buffers<T>&, std::size_t n)> prepare;
+    // A looser check against rectify, where a peer is known to be less accurate than the bench's
+    // default allows (its comment says why): an error up to relative_tolerance times |rectify's
+    // value| for a forward kernel, times max(|rectify's dx|, |dy|) for a backward kernel (the
+    // measure of rectify's own backward bound: a gradient that crosses zero has no relative error
+    // to speak of), beside the default absolute allowance. 0: the default check.
+    double relative_tolerance = 0;
 };
 
 // A variant of rectify itself (all threads, once the loops have them) fits the same shape: a Peer

@@ -21,7 +21,7 @@ import sys
 
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from bench_results import KERNELS, SIZE_LABELS, SIZES, Results  # noqa: E402
+from bench_results import SIZE_LABELS, SIZES, Results  # noqa: E402
 
 try:
     import matplotlib
@@ -44,7 +44,7 @@ def plot(document, element_type, output):
     def speed(kernel, impl, size):
         return results.speed(kernel, element_type, size, "" if impl == "rectify" else impl)
 
-    panels = [p for p in KERNELS if any(speed(p[0], "rectify", s) is not None for s in SIZES)]
+    panels = [p for p in results.kernels() if any(speed(p[0], "rectify", s) is not None for s in SIZES)]
     if not panels:
         sys.exit("plot.py: no rectify kernel in the JSON")
 

@@ -12,6 +12,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
+#include <cstring>
 #include <limits>
 #include <map>
 #include <optional>
@@ -35,6 +36,11 @@ inline const char* baseline_name(Traffic traffic) {
 inline std::size_t arrays_moved(Traffic traffic) {
     return traffic == Traffic::one_read_one_write ? 2 : 3;
 }
+
+// The reference "the fastest peer": in a run name's implementation part ("gelu_forward<float>/
+// fastest-peer/4096"), the fastest of the peers' runs of the same kernel, type and size
+// (MedianRecorder::best_of). bench/bench_results.py reads the same name.
+inline constexpr const char* fastest_peer = "fastest-peer";
 
 inline constexpr double no_target = std::numeric_limits<double>::quiet_NaN();
 using Targets = std::array<double, sizes.size()>;  // one minimum ratio per size, NaN = none
@@ -167,7 +173,8 @@ inline int print_ratio_table(std::ostream& out, const MedianRecorder& results,
     using detail::format;
     using detail::pad;
     using detail::rtrim;
-    constexpr std::size_t name_width = 29;
+    std::size_t name_width = 29;  // wider where a kernel's name needs it ("leaky_relu_backward_from_output<double>")
+    for (const RowSpec& row : rows) name_width = std::max(name_width, row.kernel.size() + std::strlen("<double>") + 1);
     constexpr std::size_t base_width = 21;
 
     const std::int64_t repetitions = results.repetitions();
@@ -177,7 +184,8 @@ inline int print_ratio_table(std::ostream& out, const MedianRecorder& results,
         << ".\n"
         << "  vs     = the reference: the kernel's baseline (copy for forward, 2R1W for backward: each the fastest\n"
         << "           of the ways listed under it, size by size; those lines show each way / the fastest), or a peer's\n"
-        << "           kernel (\"XNNPACK\": its kernel of the same name; \"XNNPACK elu_forward\": that one)\n"
+        << "           kernel (\"XNNPACK\": its kernel of the same name; \"XNNPACK elu_forward\": that one;\n"
+        << "           \"fastest-peer\": the fastest peer's kernel of the same name, size by size)\n"
         << "  ratio  = items/s of rectify's kernel / items/s of the reference (above 1: rectify is faster)\n"
         << "  el/ns  = elements per nanosecond of rectify's kernel, absolute\n"
         << "  target = minimum ratio from PERFORMANCE.md (float only); '!' after a ratio marks a miss\n\n";
@@ -404,7 +412,9 @@ inline void print_relative_to_relu(std::ostream& out, const MedianRecorder& resu
     using detail::format;
     using detail::pad;
     using detail::rtrim;
-    constexpr std::size_t label_width = 30;
+    std::size_t label_width = 30;
+    for (const Comparison& kernel : kernels)
+        label_width = std::max(label_width, kernel.kernel.size() + std::strlen("  <double>") + 1);
     constexpr std::size_t cell_width = 10;
     std::string body;
     for (const char* type : types) {

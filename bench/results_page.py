@@ -22,7 +22,7 @@ import sys
 
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from bench_results import KERNELS, SIZES, TYPES, Results  # noqa: E402
+from bench_results import SIZES, TYPES, Results  # noqa: E402
 
 REGENERATE = "cmake --preset bench && cmake --build --preset bench --target results_page"
 
@@ -108,7 +108,7 @@ def header(results, json_name):
 def comparison_tables(results, element_type):
     """rectify, each peer and the baseline per kernel: el/ns and the speed as a multiple of rectify's."""
     text = ""
-    for kernel, title, baseline in KERNELS:
+    for kernel, title, baseline in results.kernels():
         sizes = [s for s in SIZES if any(results.speed(kernel, element_type, s, impl) is not None
                                          for impl in results.implementations())]
         if not sizes:
@@ -136,7 +136,7 @@ def cost_table(results):
     body = ""
     sizes = sizes_run(results)
     for element_type in TYPES:
-        for kernel, _, baseline in KERNELS:
+        for kernel, _, baseline in results.kernels():
             relu = "relu_forward" if baseline == "copy" else "relu_backward"
             cells = []
             for size in sizes:
@@ -151,7 +151,7 @@ def peers_ahead(results):
     """Every cell where a peer is faster than rectify (rectify's own threaded rows are no peer)."""
     cells = []
     for element_type in TYPES:
-        for kernel, title, _ in KERNELS:
+        for kernel, title, _ in results.kernels():
             for impl in results.implementations():
                 if not impl or impl.startswith("rectify"):
                     continue
@@ -260,7 +260,8 @@ def page(results, json_name, plot):
              "Each kernel's speed over its reference's, same type and size: its baseline (copy or 2R1W, "
              "each the fastest of the ways listed under it, whose own rows show each way over the fastest) "
              "or a peer's kernel (\"XNNPACK\": its kernel of the same name; \"XNNPACK elu_forward\": that "
-             "one). Above 1: rectify is faster. Where docs/PERFORMANCE.md sets a target (float only) the "
+             "one; \"fastest-peer\": the fastest peer's kernel of the same name, size by size). Above 1: "
+             "rectify is faster. Where docs/PERFORMANCE.md sets a target (float only) the "
              "cell shows it; a missed target is in bold.\n" + ratio_tables(results))
     return text
 
@@ -274,7 +275,7 @@ def main():
     arguments = parser.parse_args()
     with open(arguments.json) as file:
         results = Results(json.load(file))
-    if not any(impl == "" and kernel in {k for k, _, _ in KERNELS} for (kernel, _, impl, _) in results.speeds):
+    if not any(impl == "" and kernel in {k for k, _, _ in results.kernels()} for (kernel, _, impl, _) in results.speeds):
         sys.exit(f"results_page.py: no rectify kernel with items_per_second in {arguments.json}")
     text = page(results, os.path.basename(arguments.json), arguments.plot)
     if arguments.output == "-":

@@ -1,16 +1,19 @@
-// Every backward against central finite differences of its own forward, in double, away
-// from the kinks (|x| > 1e-3): through the array kernels and through the scalar types.
+// Every backward against central finite differences of its own forward, in double: every activation
+// of include/rectify/activations/list.hpp with each parameter set of tests/support/references.hpp (a
+// test case per activation, generated from the list), through the array kernels and through the
+// scalar types, away from the activation's breakpoints (references.hpp: kinks, thresholds, clamp
+// bounds) and from 0 (|x| > 1e-3).
 //
 // The difference quotient is q = (f(x + h) - f(x - h)) / ((x + h) - (x - h)) with
-// h = 1e-6 * max(1, |x|); the denominator is the step actually taken after rounding.
-// Its error against f'(x), for the points below (|x| <= 13):
-//   truncation  h^2 / 6 * |f'''|          <= 1e-12 * max(1, x^2) / 6 * |f'''| < 1e-12 here
-//               (x^2 |f'''(x)| < 2 max(1, |alpha|) for ELU and SiLU; 0 for the piecewise linear ones);
-//   rounding    2 * (error of f) / (2h)  <= 2 * 2 ULP * |f| / (2h) < 5e-10 * max(1, |alpha|)
-//               (each f within 2 ULP, |f| <= max(|x|, |alpha|) * 1.1).
-// So |dx - dy * q| <= 1e-8 * |dy| * max(1, |alpha|, |q|) has a 20x margin, while a wrong
-// formula (a missing factor, exp for expm1, the wrong branch) is off by 1e-3 or more at
-// these points.
+// h = 1e-6 * max(1, |x|); the denominator is the step actually taken after rounding, and no
+// breakpoint lies within 2h of x. Its error against f'(x), for the points below (|x| <= 13):
+//   truncation  h^2 / 6 * |f'''|          <= 1e-12 * max(1, x^2) / 6 * |f'''| < 2e-11 here
+//               (x^2 |f'''(x)| < 100 for every activation and parameter set tested; 0 for the
+//               piecewise linear ones);
+//   rounding    2 * (error of f) / (2h)  <= 3 ULP * |f| / h < 7e-10 * |f| / max(1, |x|)
+//               (each f within 3 ULP, docs/ACCURACY.md).
+// So |dx - dy * q| <= 1e-8 * |dy| * max(1, |q|, |f(x)| / max(1, |x|)) has a 10x margin, while a wrong
+// formula (a missing factor, exp for expm1, the wrong branch) is off by 1e-3 or more at these points.
 #include <rectify/rectify.hpp>
 
 #include <catch2/catch.hpp>
@@ -24,12 +27,17 @@
 #include <string>
 #include <vector>
 
+#include "support/references.hpp"
+
 namespace {
+
+using rectify_test::Case;
 
 constexpr double tolerance = 1e-8;
 
-// ±(1.1e-3 * 1.33^k), k = 0 .. 32: from just off the kink to about 10, both signs; and
-// SiLU's minimum at -1.2785 (where its gradient is 0), ELU's saturation region.
+// ±(1.1e-3 * 1.33^k), k = 0 .. 32: from just off the kink at 0 to about 10, both signs; and
+// SiLU's minimum at -1.2785 (where its gradient is 0), ELU's saturation region, the sides of the
+// piecewise activations' breakpoints (±3, 6, -2, 0.5) and the tails where GELU, Mish and SELU flatten.
 std::vector<double> sample_points() {
     std::vector<double> x;
     for (int k = 0; k <= 32; ++k) {
@@ -37,7 +45,9 @@ std::vector<double> sample_points() {
         x.push_back(magnitude);
         x.push_back(-magnitude);
     }
-    for (const double v : {-1.2785, -12.5, 12.5, -0.693}) x.push_back(v);
+    for (const double v : {-1.2785, -12.5, 12.5, -0.693, -3.01, -2.99, 2.99, 3.01, 5.99, 6.01, -2.01, -1.99, 0.49, 0.51,
+                           -4.5, -7.25, 8.75})
+        x.push_back(v);
     return x;
 }
 
@@ -58,10 +68,14 @@ std::string show(double v) {
 }
 
 // dx of the kernel and of the scalar type against dy times the difference quotient of the
-// kernel's and the scalar type's forward.
+// kernel's and the scalar type's forward, at the sample points away from the activation's breakpoints.
 template <class Act>
-void check_against_finite_differences(const Act& act, double parameter_scale) {
-    const std::vector<double> x = sample_points();
+void check_against_finite_differences(const Act& act) {
+    std::vector<double> x;
+    const std::vector<double> kinks = rectify_test::breakpoints(act);
+    for (const double v : sample_points())
+        if (std::none_of(kinks.begin(), kinks.end(), [&](double b) { return std::fabs(v - b) <= 2 * step(v); }))
+            x.push_back(v);
     const std::vector<double> dy = upstream(x.size());
     std::vector<double> plus(x.size()), minus(x.size());
     for (std::size_t i = 0; i < x.size(); ++i) {
@@ -76,7 +90,8 @@ void check_against_finite_differences(const Act& act, double parameter_scale) {
     for (std::size_t i = 0; i < x.size(); ++i) {
         const double quotient = (f_plus[i] - f_minus[i]) / (plus[i] - minus[i]);
         const double scalar_quotient = (act(plus[i]) - act(minus[i])) / (plus[i] - minus[i]);
-        const double bound = tolerance * std::fabs(dy[i]) * std::max({1.0, parameter_scale, std::fabs(quotient)});
+        const double scale = std::fabs(act(x[i])) / std::max(1.0, std::fabs(x[i]));
+        const double bound = tolerance * std::fabs(dy[i]) * std::max({1.0, scale, std::fabs(quotient)});
         INFO("x = " << show(x[i]) << ", dy = " << show(dy[i]) << ": kernel dx = " << show(dx[i])
                     << ", scalar dx = " << show(act.backward(x[i], dy[i])) << ", dy * difference quotient = "
                     << show(dy[i] * quotient));
@@ -85,29 +100,24 @@ void check_against_finite_differences(const Act& act, double parameter_scale) {
     }
 }
 
+template <class Act>
+void check_every_case() {
+    for (const Case<Act>& c : rectify_test::cases<Act>()) {
+        INFO(rectify_test::case_name(c));
+        check_against_finite_differences(c.act);
+    }
+}
+
 }  // namespace
 
-TEST_CASE("gradients: ReLU backward matches finite differences", "[gradients][relu]") {
-    check_against_finite_differences(rectify::ReLU{}, 1.0);
-}
-
-TEST_CASE("gradients: LeakyReLU backward matches finite differences", "[gradients][leaky_relu]") {
-    for (const double slope : {0.01, 0.1, 1.5, -0.5, 0.0}) {
-        INFO("negative_slope = " << slope);
-        check_against_finite_differences(rectify::LeakyReLU{slope}, std::fabs(slope));
+// One test case per listed activation, "gradients: <Type> backward matches finite differences",
+// tagged [gradients][<shorthand>].
+#define RECTIFY_TEST_GRADIENTS(Type, shorthand, gradient, ...)                                             \
+    TEST_CASE("gradients: " #Type " backward matches finite differences", "[gradients][" #shorthand "]") { \
+        check_every_case<rectify::Type>();                                                                 \
     }
-}
-
-TEST_CASE("gradients: ELU backward matches finite differences", "[gradients][elu]") {
-    for (const double alpha : {1.0, 0.5, 2.0, -1.0, 0.0}) {
-        INFO("alpha = " << alpha);
-        check_against_finite_differences(rectify::ELU{alpha}, std::fabs(alpha));
-    }
-}
-
-TEST_CASE("gradients: SiLU backward matches finite differences", "[gradients][silu]") {
-    check_against_finite_differences(rectify::SiLU{}, 1.0);
-}
+RECTIFY_FOR_EACH_ACTIVATION(RECTIFY_TEST_GRADIENTS)
+#undef RECTIFY_TEST_GRADIENTS
 
 namespace {
 

@@ -4,11 +4,15 @@
 // bfloat16, F16C for half where the arch has it) and in rectify_tests_scalar with RECTIFY_NO_SIMD;
 // both are held to the same references, so both paths give the same bits.
 //
-// The reference of a kernel on 16-bit x is the activation's float scalar math on the widened value,
-// rounded once to the 16-bit type: S(f(float(x))). ReLU and Leaky ReLU (and PReLU) must give it bit
-// for bit; ELU and SiLU, whose float kernels are within a few float ULPs of the exact value, must
-// give the rounding of some value within those float bounds of the exact one, which is within one
-// 16-bit ULP of the reference. The measured distances are printed.
+// Every activation of include/rectify/activations/list.hpp, with each parameter set of
+// tests/support/references.hpp, goes through the 16-bit kernels on every pattern (a test case per
+// activation, generated from the list). The reference of a kernel on 16-bit x is the activation's
+// float scalar math on the widened value, rounded once to the 16-bit type: S(f(float(x))). The exact
+// activations (forward_ulp_bound() == 0: ReLU, Leaky ReLU, the piecewise ones; and PReLU) must give it
+// bit for bit; the others, whose float kernels are within their float bounds of the exact value but
+// not always the float scalar math's bits, give it bit for bit or else the rounding of some value
+// within those float bounds of the exact one, which is within one 16-bit ULP of the reference. The
+// measured distances are printed.
 #include <rectify/rectify.hpp>
 
 #include <Eigen/Core>
@@ -27,6 +31,7 @@
 
 #include "support/accuracy_bounds.hpp"
 #include "support/kernel_inputs.hpp"
+#include "support/references.hpp"
 #include "support/test_support.hpp"
 
 namespace {
@@ -230,18 +235,12 @@ TEST_CASE("16-bit types: std::bit_cast with Eigen::bfloat16 and Eigen::half, eve
 // ---- the kernels on every pattern ----------------------------------------------------------------
 
 template <class Act>
-constexpr bool exact_kernel = std::is_same_v<Act, rectify::ReLU> || std::is_same_v<Act, rectify::LeakyReLU>;
+constexpr bool exact_kernel = exact_reference<Act>;
 
-long double exact_forward(const rectify::ELU& act, float x) { return ref_elu(x, static_cast<float>(act.alpha)); }
-long double exact_forward(const rectify::SiLU&, float x) { return ref_silu(x); }
-long double exact_backward(const rectify::ELU& act, float x, float dy) {
-    return ref_elu_grad(x, static_cast<float>(act.alpha)) * dy;
-}
-long double exact_backward(const rectify::SiLU&, float x, float dy) { return ref_silu_grad(x) * dy; }
-double forward_ulp_float(const rectify::ELU&) { return bounds::elu_forward_ulp_float; }
-double forward_ulp_float(const rectify::SiLU&) { return bounds::silu_forward_ulp_float; }
-double backward_c_float(const rectify::ELU&) { return bounds::elu_backward_c_float; }
-double backward_c_float(const rectify::SiLU&) { return bounds::silu_backward_c_float; }
+template <class Act>
+long double exact_forward(const Act& act, float x) { return reference_forward<long double>(act, x); }
+template <class Act>
+long double exact_backward(const Act& act, float x, float dy) { return reference_derivative<long double>(act, x) * dy; }
 
 long double float_ulp(long double exact) {
     const long double mag = std::fabs(exact);
@@ -269,7 +268,7 @@ void judge_forward(Failures& f, Distances& d, const Act& act, S x, S got) {
     if constexpr (!exact_kernel<Act>) {
         if (!ok && std::isfinite(wide(x)) && !is_nan(reference) && !is_nan(got)) {
             const long double exact = exact_forward(act, wide(x));
-            const long double slack = forward_ulp_float(act) * float_ulp(exact);
+            const long double slack = act.forward_ulp_bound() * float_ulp(exact);
             ok = distance <= 1 && within_rounding_of(got, exact - slack, exact + slack);
         }
     }
@@ -285,9 +284,9 @@ void judge_backward(Failures& f, Distances& d, const Act& act, S x, S dy, S got)
         if (!ok && std::isfinite(wide(x)) && std::isfinite(wide(dy)) && !is_nan(reference) && !is_nan(got)) {
             // The float kernel's bound (relative to max(|exact|, |dy|): f' can vanish), then one rounding.
             const long double exact = exact_backward(act, wide(x), wide(dy));
-            const long double slack = backward_c_float(act) * std::numeric_limits<float>::epsilon() *
+            const long double slack = backward_c<float>() * std::numeric_limits<float>::epsilon() *
                                           std::max(std::fabs(exact), std::fabs(static_cast<long double>(wide(dy)))) +
-                                      backward_c_float(act) * std::numeric_limits<float>::denorm_min();
+                                      backward_c<float>() * std::numeric_limits<float>::denorm_min();
             ok = within_rounding_of(got, exact - slack, exact + slack);
         }
     }
@@ -334,16 +333,30 @@ void every_pattern_through(const Act& act, const std::string& what) {
                 x.size() * std::size(gradients));
 }
 
-TEMPLATE_TEST_CASE("16-bit kernels: every pattern, every activation, forward and backward", "[half][kernels]", bfloat16, half) {
-    using S = TestType;
-    every_pattern_through<S>(rectify::ReLU{}, "ReLU");
-    every_pattern_through<S>(rectify::LeakyReLU{}, "LeakyReLU(0.01)");
+template <class S, class Act>
+void every_pattern_every_case() {
+    for (const Case<Act>& c : cases<Act>()) every_pattern_through<S>(c.act, case_name(c));
+}
+
+}  // namespace
+
+// One test case per listed activation, "16-bit kernels: every pattern, <Type>, forward and backward".
+#define RECTIFY_TEST_EVERY_PATTERN(Type, shorthand, gradient, ...)                                           \
+    TEMPLATE_TEST_CASE("16-bit kernels: every pattern, " #Type ", forward and backward",                   \
+                       "[half][kernels][" #shorthand "]", bfloat16, half) {                                  \
+        every_pattern_every_case<TestType, rectify::Type>();                                                 \
+    }
+RECTIFY_FOR_EACH_ACTIVATION(RECTIFY_TEST_EVERY_PATTERN)
+#undef RECTIFY_TEST_EVERY_PATTERN
+
+namespace {
+
+TEMPLATE_TEST_CASE("16-bit kernels: every pattern, Leaky ReLU slopes whose products are not 16-bit values",
+                   "[half][kernels][leaky_relu]", bfloat16, half) {
     // Slopes whose products are not 16-bit values (the narrowing of arbitrary floats on the vector
     // path) and that overflow half's range.
-    every_pattern_through<S>(rectify::LeakyReLU{1.0 / 3.0}, "LeakyReLU(1/3)");
-    every_pattern_through<S>(rectify::LeakyReLU{-3.0e4}, "LeakyReLU(-3e4)");
-    every_pattern_through<S>(rectify::ELU{}, "ELU(1)");
-    every_pattern_through<S>(rectify::SiLU{}, "SiLU");
+    every_pattern_through<TestType>(rectify::LeakyReLU{1.0 / 3.0}, "LeakyReLU(1/3)");
+    every_pattern_through<TestType>(rectify::LeakyReLU{-3.0e4}, "LeakyReLU(-3e4)");
 }
 
 TEMPLATE_TEST_CASE("16-bit kernels: the shorthands and pointer forms", "[half][kernels]", bfloat16, half) {
@@ -424,11 +437,20 @@ void check_positions(const Act& act) {
     check_no_failures(f);
 }
 
+// Every listed activation with its first (default) parameter set, and Leaky ReLU with a slope whose
+// products are not 16-bit values.
+template <class S, class... Acts>
+void check_positions_of_every_activation(rectify::detail::activation_list<Acts...>) {
+    const auto one = [&]<class Act>(const Case<Act>& c) {
+        INFO(case_name(c));
+        check_positions<S>(c.act);
+    };
+    (one(cases<Acts>().front()), ...);
+}
+
 TEMPLATE_TEST_CASE("16-bit kernels: every tail and alignment, in place", "[half][kernels]", bfloat16, half) {
-    check_positions<TestType>(rectify::ReLU{});
+    check_positions_of_every_activation<TestType>(rectify::detail::all_activations{});
     check_positions<TestType>(rectify::LeakyReLU{0.3});
-    check_positions<TestType>(rectify::ELU{});
-    check_positions<TestType>(rectify::SiLU{});
 }
 
 // The vector narrowing may convert with an instruction that flushes float denormals to zero and

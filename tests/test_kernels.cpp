@@ -1,18 +1,25 @@
-// The shared kernel harness (in the manner of XNNPACK's testers): every activation × element type
-// × direction goes through the same checks:
+// The shared kernel harness (in the manner of XNNPACK's testers): every activation of
+// include/rectify/activations/list.hpp, with each parameter set of tests/support/references.hpp, ×
+// element type (float, double) × direction (forward, backward, and backward_from_output where the
+// output determines the gradient) goes through the same checks:
 //   - every length 0 .. 3·W+1 and every start offset 0 .. W-1 of inputs and outputs (unaligned),
 //     where W is the widest batch any build may use, so each path of the loop (main loop,
 //     one-vector loop, tail) is hit at every alignment;
 //   - outputs poisoned with a recognisable NaN before the call: every element of the result must
 //     be written, and nothing before or past it;
 //   - in place (y aliases x; dx aliases dy), pointer and span forms;
-//   - random inputs mixed with ±0, ±inf, NaN, denormals and the exp overflow/underflow zones.
+//   - random inputs mixed with ±0, ±inf, NaN, denormals, the exp overflow/underflow zones and the
+//     activation's breakpoints (references.hpp), and every pair of special inputs.
 // Each element is computed alone first (a call with n = 1); every longer call must reproduce that
 // value bit for bit, whatever its position (the position-independence contract). The lone values
-// are judged against the activation's scalar math: bit for bit for ReLU and Leaky ReLU, within
-// docs/ACCURACY.md's bound of a long double reference for ELU and SiLU (with NaN and inf agreeing
-// exactly with the scalar math, and a zero result with the sign the contract gives it:
-// support/element_contract.hpp). PReLU has its own harness below, against a plain scalar loop.
+// are judged against the activation's scalar math: bit for bit for the exact activations
+// (forward_ulp_bound() == 0), within docs/ACCURACY.md's bounds of the long double reference of
+// support/references.hpp for the others (with NaN and inf agreeing exactly with the scalar math, and
+// a zero result with the sign the contract gives it: support/element_contract.hpp). The from-output
+// gradient is judged against the scalar backward_from_output (bit for bit for the exact activations,
+// within C = 4 for the others). A test case per listed activation, generated from the list; adding
+// an activation adds its test here by itself. PReLU has its own harness below, against a plain
+// scalar loop.
 #include <rectify/rectify.hpp>
 
 #include <catch2/catch.hpp>
@@ -24,11 +31,13 @@
 #include <limits>
 #include <span>
 #include <sstream>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
 #include "support/element_contract.hpp"
 #include "support/kernel_inputs.hpp"
+#include "support/references.hpp"
 #include "support/test_support.hpp"
 
 namespace {
@@ -79,7 +88,7 @@ std::string call_name(const char* form, std::size_t n, std::size_t in, std::size
 template <class T, class Act>
 void check_forward(const Act& act, std::uint64_t seed) {
     constexpr std::size_t W = harness_width;
-    InputGenerator<T> gen(seed);
+    InputGenerator<T> gen(seed, breakpoint_inputs<T>(breakpoints(act)));
     std::vector<T> x(buffer_size);
     for (T& v : x) v = gen();
     const std::vector<T> x_before = x;
@@ -129,7 +138,7 @@ void check_forward(const Act& act, std::uint64_t seed) {
 template <class T, class Act>
 void check_backward(const Act& act, std::uint64_t seed) {
     constexpr std::size_t W = harness_width;
-    InputGenerator<T> gen(seed);
+    InputGenerator<T> gen(seed, breakpoint_inputs<T>(breakpoints(act)));
     std::vector<T> x(buffer_size), dy(buffer_size);
     for (std::size_t k = 0; k < buffer_size; ++k) {
         x[k] = gen();
@@ -196,11 +205,37 @@ void check_backward(const Act& act, std::uint64_t seed) {
     check_no_failures(untouched);
 }
 
+// Whether the output determines this parameter set's gradient (backward_from_output accepts it).
+template <class Act>
+bool from_output_allowed(const Act& act) {
+    try {
+        if constexpr (requires { act.validate("f"); }) act.validate("f");
+        if constexpr (requires { act.validate_from_output("f"); }) act.validate_from_output("f");
+    } catch (const std::invalid_argument&) {
+        return false;
+    }
+    return true;
+}
+
+// A from-output gradient against the scalar backward_from_output: bit for bit for an exact
+// activation; for another the same NaN and inf and within C = 4 of it (the vector form may contract
+// a product into an fma).
+template <class Act, class T>
+bool from_output_ok(const Act& act, T y, T dy, T got) {
+    const T scalar = act.backward_from_output(y, dy);
+    if constexpr (exact_kernel<Act>) return same_value(got, scalar);
+    else return specials_agree(got, scalar) && backward_error(got, static_cast<long double>(scalar), dy) <= backward_c<T>();
+}
+
 // Every pair of special inputs, through the vector path: random draws alone could miss a
 // combination such as (x in the exp underflow zone, dy = inf).
 template <class T, class Act>
 void check_special_pairs(const Act& act) {
-    const std::vector<T> grid = special_grid<T>();
+    std::vector<T> grid = special_grid<T>();
+    for (const T b : breakpoint_inputs<T>(breakpoints(act))) grid.push_back(b);
+    // Every half in [-48, 48]: where the transcendental activations flush their tails (GELU, Mish,
+    // the sigmoid family: from about -10 in float, -40 in double), with every gradient below.
+    for (int k = -96; k <= 96; ++k) grid.push_back(T(k) / 2);
     std::vector<T> y(grid.size(), poison<T>());
     rectify::forward(act, grid.data(), y.data(), grid.size());
     Failures f("special inputs vs scalar math");
@@ -221,8 +256,76 @@ void check_special_pairs(const Act& act) {
                 return "backward x = " + show(grid[i]) + ", dy = " + show(g) + ": kernel " + show(dx[i]) +
                        ", scalar math " + show(act.backward(grid[i], g));
             });
+        // From the outputs y of the grid, where the output determines the gradient.
+        if constexpr (rectify::has_backward_from_output<Act>) {
+            if (from_output_allowed(act)) {
+                rectify::backward_from_output(act, std::span<const T>(y), std::span<const T>(dy), std::span<T>(dx));
+                for (std::size_t i = 0; i < grid.size(); ++i)
+                    f.check(from_output_ok(act, y[i], g, dx[i]), [&] {
+                        return "backward_from_output x = " + show(grid[i]) + ", y = " + show(y[i]) + ", dy = " + show(g) +
+                               ": kernel " + show(dx[i]) + ", scalar math " + show(act.backward_from_output(y[i], g));
+                    });
+            }
+        }
     }
     check_no_failures(f);
+}
+
+// backward_from_output on y = f(x) (the kernel's forward of random and special x): each element alone
+// against the scalar backward_from_output (from_output_ok), then every length, offset and the
+// in-place form (dx aliases dy) against the lone values.
+template <class T, class Act>
+void check_backward_from_output(const Act& act, std::uint64_t seed) {
+    constexpr std::size_t W = harness_width;
+    InputGenerator<T> gen(seed, breakpoint_inputs<T>(breakpoints(act)));
+    std::vector<T> x(buffer_size), y(buffer_size), dy(buffer_size);
+    for (std::size_t k = 0; k < buffer_size; ++k) {
+        x[k] = gen();
+        dy[k] = gen.gradient();
+    }
+    rectify::forward(act, std::span<const T>(x), std::span<T>(y));
+    const std::vector<T> y_before = y, dy_before = dy;
+
+    std::vector<T> alone(buffer_size);
+    Failures judged("backward_from_output vs scalar math");
+    for (std::size_t j = 0; j < buffer_size; ++j) {
+        T out = poison<T>();
+        rectify::backward_from_output(act, std::span<const T>(&y[j], 1), std::span<const T>(&dy[j], 1),
+                                      std::span<T>(&out, 1));
+        alone[j] = out;
+        judged.check(from_output_ok(act, y[j], dy[j], out), [&] {
+            return "x = " + show(x[j]) + ", y = " + show(y[j]) + ", dy = " + show(dy[j]) + ": kernel " + show(out) +
+                   ", scalar math " + show(act.backward_from_output(y[j], dy[j]));
+        });
+    }
+    check_no_failures(judged);
+
+    Failures positional("backward_from_output, element in an array vs computed alone");
+    std::vector<T> dx(buffer_size);
+    for (std::size_t n = 0; n <= max_length; ++n) {
+        for (std::size_t oy = 0; oy < W; ++oy) {
+            for (std::size_t odx = 0; odx < W; odx += 3) {
+                std::fill(dx.begin(), dx.end(), poison<T>());
+                rectify::backward_from_output(act, std::span<const T>(&y[oy], n), std::span<const T>(&dy[oy], n),
+                                              std::span<T>(&dx[odx], n));
+                check_output(positional, dx, odx, n, &alone[oy], call_name<T>("span", n, oy, odx));
+            }
+            // In place: dx aliases dy.
+            std::fill(dx.begin(), dx.end(), poison<T>());
+            std::copy_n(&dy[oy], n, &dx[oy]);
+            rectify::backward_from_output(act, std::span<const T>(&y[oy], n), std::span<const T>(&dx[oy], n),
+                                          std::span<T>(&dx[oy], n));
+            check_output(positional, dx, oy, n, &alone[oy], call_name<T>("in place", n, oy, oy));
+        }
+    }
+    check_no_failures(positional);
+
+    Failures untouched("backward_from_output, input modified");
+    for (std::size_t k = 0; k < buffer_size; ++k)
+        untouched.check(std::bit_cast<bits_of<T>>(y[k]) == std::bit_cast<bits_of<T>>(y_before[k]) &&
+                            std::bit_cast<bits_of<T>>(dy[k]) == std::bit_cast<bits_of<T>>(dy_before[k]),
+                        [&] { return "y or dy [" + std::to_string(k) + "] changed"; });
+    check_no_failures(untouched);
 }
 
 template <class T, class Act>
@@ -231,6 +334,25 @@ void run_harness(const Act& act, std::uint64_t seed) {
     for (int round = 0; round < rounds; ++round) {
         check_forward<T>(act, seed * 1000 + round);
         check_backward<T>(act, seed * 1000 + 100 + round);
+        if constexpr (rectify::has_backward_from_output<Act>)
+            if (from_output_allowed(act)) check_backward_from_output<T>(act, seed * 1000 + 200 + round);
+    }
+}
+
+// A seed per activation, from its name: the same inputs whatever the list's order.
+constexpr std::uint64_t seed_of(const char* name) {
+    std::uint64_t h = 1469598103934665603ull;  // FNV-1a
+    for (; *name; ++name) h = (h ^ static_cast<unsigned char>(*name)) * 1099511628211ull;
+    return h % 1000003;
+}
+
+// Every parameter set of the activation (references.hpp), each in a section of its own.
+template <class T, class Act>
+void run_harness_for_every_case() {
+    std::uint64_t seed = seed_of(Act::name);
+    for (const Case<Act>& c : cases<Act>()) {
+        ++seed;
+        DYNAMIC_SECTION(case_name(c)) { run_harness<T>(c.act, seed); }
     }
 }
 
@@ -268,27 +390,13 @@ TEST_CASE("harness covers the tails of the batch the kernels run with", "[kernel
     CHECK(harness_width >= 16);
 }
 
-TEMPLATE_TEST_CASE("kernel harness: ReLU", "[kernels][relu]", float, double) {
-    run_harness<TestType>(rectify::ReLU{}, 1);
-}
-
-TEMPLATE_TEST_CASE("kernel harness: LeakyReLU", "[kernels][leaky_relu]", float, double) {
-    // 0.01, 0.1 and 1 take the forward's max form (activation_batch.hpp), the others its mask.
-    for (const double slope : {0.01, 0.1, 1.0, 1.5, -0.5, 0.0}) {
-        DYNAMIC_SECTION("negative_slope " << slope) { run_harness<TestType>(rectify::LeakyReLU{slope}, 2); }
+// One test case per listed activation, named "kernel harness: <Type>" and tagged [kernels][<shorthand>].
+#define RECTIFY_TEST_KERNEL_HARNESS(Type, shorthand, gradient, ...)                                   \
+    TEMPLATE_TEST_CASE("kernel harness: " #Type, "[kernels][" #shorthand "]", float, double) {          \
+        run_harness_for_every_case<TestType, rectify::Type>();                                          \
     }
-}
-
-TEMPLATE_TEST_CASE("kernel harness: ELU", "[kernels][elu]", float, double) {
-    // 1.6732632423543772 is SELU's alpha: an alpha that is not a power of two.
-    for (const double alpha : {1.0, 0.5, 2.0, -1.0, 1.6732632423543772}) {
-        DYNAMIC_SECTION("alpha " << alpha) { run_harness<TestType>(rectify::ELU{alpha}, 3); }
-    }
-}
-
-TEMPLATE_TEST_CASE("kernel harness: SiLU", "[kernels][silu]", float, double) {
-    run_harness<TestType>(rectify::SiLU{}, 4);
-}
+RECTIFY_FOR_EACH_ACTIVATION(RECTIFY_TEST_KERNEL_HARNESS)
+#undef RECTIFY_TEST_KERNEL_HARNESS
 
 // ---- PReLU --------------------------------------------------------------------------------------
 

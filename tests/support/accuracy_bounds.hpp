@@ -1,8 +1,12 @@
-// The error bounds of ELU and SiLU that docs/ACCURACY.md states, in one place, and the
-// tighter limits each SIMD kernel's backward is held to on test_accuracy.cpp's inputs.
-// test_accuracy.cpp measures against a long double reference and asserts both; test_kernels.cpp
-// holds every SIMD result (body, one-vector loop, tail; any alignment; in place) to the documented
-// bounds. Change a documented bound only together with docs/ACCURACY.md.
+// The error bounds docs/ACCURACY.md states, in one place, and the tighter limits each SIMD kernel's
+// backward is held to on test_accuracy.cpp's inputs. The forward bound of every activation is its
+// type's forward_ulp_bound() (include/rectify/activations/*.hpp; 0 = bit for bit PyTorch's values);
+// the backward bound C below is every activation's. ELU's and SiLU's bounds are also written out here
+// (the build matrix and the CUDA tests use them; test_accuracy.cpp checks that the traits agree).
+// test_accuracy.cpp measures against a long double reference and asserts them; test_kernels.cpp
+// holds every SIMD result (body, one-vector loop, tail; any alignment; in place) to them;
+// rectify_exhaustive (exhaustive_accuracy.cpp) proves them over all 2^32 floats. Change a documented
+// bound only together with docs/ACCURACY.md.
 #pragma once
 
 namespace rectify_test::bounds {
@@ -14,7 +18,9 @@ inline constexpr double elu_forward_ulp_double = 1.0;
 inline constexpr double silu_forward_ulp_double = 2.0;
 
 // Backward: |dx - exact| <= C * eps * max(|exact|, |dy|)  (+ C * denorm_min, the resolution of a
-// result that falls into the denormals).
+// result that falls into the denormals). Every activation that is not exact.
+inline constexpr double backward_c_float = 4.0;
+inline constexpr double backward_c_double = 4.0;
 inline constexpr double elu_backward_c_float = 4.0;
 inline constexpr double silu_backward_c_float = 4.0;
 inline constexpr double elu_backward_c_double = 4.0;

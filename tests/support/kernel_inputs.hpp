@@ -60,6 +60,10 @@ template <class T>
 class InputGenerator {
 public:
     explicit InputGenerator(std::uint64_t seed) : rng_(seed), specials_(special_values<T>()) {}
+    // With an activation's own special inputs (breakpoint_inputs below) among the specials.
+    InputGenerator(std::uint64_t seed, const std::vector<T>& extra_specials) : InputGenerator(seed) {
+        specials_.insert(specials_.end(), extra_specials.begin(), extra_specials.end());
+    }
 
     T operator()() {
         std::uniform_int_distribution<int> kind(0, 3);
@@ -135,6 +139,20 @@ std::vector<T> special_grid() {
     for (T e : {T(-100), T(-30), T(-1), T(1), T(30), T(100)}) {
         v.push_back(std::ldexp(T(1.5), static_cast<int>(e)));
         v.push_back(-std::ldexp(T(1.5), static_cast<int>(e)));
+    }
+    return v;
+}
+
+// An activation's breakpoints (references.hpp: kinks, thresholds, clamp bounds) as inputs of T: each
+// point and its two neighbours.
+template <class T>
+std::vector<T> breakpoint_inputs(const std::vector<double>& points) {
+    std::vector<T> v;
+    for (const double p : points) {
+        const T t = static_cast<T>(p);
+        v.push_back(t);
+        v.push_back(std::nextafter(t, -std::numeric_limits<T>::infinity()));
+        v.push_back(std::nextafter(t, std::numeric_limits<T>::infinity()));
     }
     return v;
 }

@@ -1,7 +1,9 @@
-// Shared test helpers: value comparison that treats all NaNs as equal, distance in ULPs,
-// and long double references for the activations whose math is not exact.
+// Shared test helpers: value comparison that treats all NaNs as equal, distance in ULPs, the
+// forward and backward error measures, and long double references for ELU and SiLU (every
+// activation's reference: references.hpp).
 #pragma once
 
+#include <algorithm>
 #include <bit>
 #include <cmath>
 #include <cstdint>
@@ -45,7 +47,16 @@ std::uint64_t ulp_distance(T a, T b) {
 template <class T>
 long double ulp_error(T got, long double exact) {
     if (std::isnan(got) || std::isnan(exact)) return (std::isnan(got) && std::isnan(exact)) ? 0.0L : INFINITY;
-    if (std::isinf(exact) || std::isinf(got)) return (got == exact) ? 0.0L : INFINITY;
+    if (std::isinf(exact)) return (got == exact) ? 0.0L : INFINITY;
+    if (std::isinf(got)) {
+        // An infinite result of a finite exact value: infinity counts as 2^max_exponent, the next
+        // value past max, so that an exact value beyond max + half an ULP, whose correct rounding
+        // is infinity, has an error below half an ULP, and a smaller one more.
+        if (std::signbit(got) != std::signbit(exact)) return INFINITY;
+        using L = std::numeric_limits<T>;
+        const long double top = std::ldexp(1.0L, L::max_exponent);
+        return std::max(0.0L, top - std::fabs(exact)) / std::ldexp(1.0L, L::max_exponent - L::digits);
+    }
     if (got == 0 && std::signbit(got) != std::signbit(exact)) return INFINITY;
     const long double mag = std::fabs(exact);
     long double ulp;
@@ -57,6 +68,21 @@ long double ulp_error(T got, long double exact) {
         ulp = std::ldexp(1.0L, e - 1 - (std::numeric_limits<T>::digits - 1));
     }
     return std::fabs(static_cast<long double>(got) - exact) / ulp;
+}
+
+// Error of a gradient `got` against a higher-precision `exact` = f'(x) * dy, in units of
+// eps * max(|exact|, |dy|) + denorm_min (docs/ACCURACY.md: the backward bound is C of these). A NaN or
+// infinite `exact` or `got` must be exactly that value (any NaN for a NaN), else the error is infinite.
+template <class T>
+long double backward_error(T got, long double exact, T dy) {
+    if (std::isnan(exact) || std::isinf(exact) || std::isnan(got) || std::isinf(got))
+        return same_value(got, static_cast<T>(exact)) || (std::isnan(got) && std::isnan(exact))
+                   ? 0.0L
+                   : std::numeric_limits<long double>::infinity();
+    const long double scale =
+        std::numeric_limits<T>::epsilon() * std::max(std::fabs(exact), std::fabs(static_cast<long double>(dy))) +
+        std::numeric_limits<T>::denorm_min();
+    return std::fabs(got - exact) / scale;
 }
 
 // A value no kernel produces from the tests' inputs: outputs are filled with it before a call that

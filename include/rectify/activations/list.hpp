@@ -17,6 +17,11 @@
 #include "relu.hpp"
 #include "elu.hpp"
 #include "silu.hpp"
+#include "celu.hpp"
+#include "hard.hpp"
+#include "softplus.hpp"
+#include "gelu.hpp"
+#include "sigmoid.hpp"
 
 #if !defined(RECTIFY_ACTIVATIONS_LIST_HPP)
 #define RECTIFY_ACTIVATIONS_LIST_HPP
@@ -30,7 +35,19 @@
     X(ReLU,      relu,       from_output, __VA_ARGS__) \
     X(LeakyReLU, leaky_relu, from_output, __VA_ARGS__) \
     X(ELU,       elu,        from_output, __VA_ARGS__) \
-    X(SiLU,      silu,       from_input,  __VA_ARGS__)
+    X(SiLU,      silu,       from_input,  __VA_ARGS__) \
+    X(GELU,      gelu,       from_input,  __VA_ARGS__) \
+    X(SELU,      selu,       from_output, __VA_ARGS__) \
+    X(CELU,      celu,       from_output, __VA_ARGS__) \
+    X(Hardswish,   hardswish,   from_input,  __VA_ARGS__) \
+    X(Hardsigmoid, hardsigmoid, from_input,  __VA_ARGS__) \
+    X(Hardtanh,    hardtanh,    from_output, __VA_ARGS__) \
+    X(Softplus,    softplus,    from_output, __VA_ARGS__) \
+    X(Mish,        mish,        from_input,  __VA_ARGS__) \
+    X(Sigmoid,     sigmoid,     from_output, __VA_ARGS__) \
+    X(Tanh,        tanh,        from_output, __VA_ARGS__) \
+    X(Swish,       swish,       from_input,  __VA_ARGS__) \
+    X(ReLU6,       relu6,       from_output, __VA_ARGS__)
 // clang-format on
 
 // The gradient column as a value and as an instantiation of the from-output entry point.
