@@ -3,12 +3,11 @@
 //
 //   double sigmoid(x), sigmoid_grad(x)       x < 0 as exp(x) / (1 + exp(x)) (no overflow), the
 //                                            derivative as s(x) s(-x) (the library: e / (1 + e)^2);
-//                                            sigmoid_ld and sigmoid_q are reference_softplus.hpp's;
 //   double tanh(x), tanh_grad(x)             the C library's tanh, and 1 / cosh(x)^2 (the library:
 //                                            4 E / (1 + E)^2);
 //   double swish<T>(x, beta), swish_grad<T>  x s(beta x) and s(z) + z s(z) s(-z) at z = beta x,
 //                                            beta converted to T first as the library converts it;
-//   *_ld                                     the same in long double;
+//   *_ld                                     the same in long double (sigmoid_ld: the shared one);
 //   __float128 *_q                           the same in quadruple precision (113 bits: beta x of two
 //                                            doubles is exact there), for checking double results
 //                                            (link -lquadmath where they are called).
@@ -16,18 +15,42 @@
 // ULPs, some 2^-28 of a float ULP, and fast enough for all 2^32 floats. The gradients are the exact
 // derivatives (dy = 1); the library counts them as 0 (or 1) beyond its flush limits, within the
 // gradient bound.
+//
+// sigmoid_of<F>, sigmoid_ld and sigmoid_q are shared with reference_softplus.hpp (its gradient is a
+// sigmoid): taken from there where that file is, defined here otherwise.
 #pragma once
 
 #include <cmath>
 #include <limits>
 
-#include "reference_softplus.hpp"  // sigmoid_of, sigmoid_ld, sigmoid_q (and RECTIFY_TEST_HAS_FLOAT128)
+#if __has_include("reference_softplus.hpp")
+#include "reference_softplus.hpp"  // sigmoid_of, sigmoid_ld, sigmoid_q, RECTIFY_TEST_HAS_FLOAT128
+#else
+#if defined(__SIZEOF_FLOAT128__) && __has_include(<quadmath.h>)
+#include <quadmath.h>
+#define RECTIFY_TEST_HAS_FLOAT128 1
+#endif
+
+namespace rectify_test::reference {
+template <class F>
+inline F sigmoid_of(F z) {
+    if (std::isnan(z)) return z;
+    return z >= 0 ? F(1) / (F(1) + std::exp(-z)) : std::exp(z) / (F(1) + std::exp(z));
+}
+inline long double sigmoid_ld(long double z) { return sigmoid_of(z); }
+#if defined(RECTIFY_TEST_HAS_FLOAT128)
+inline __float128 sigmoid_q(__float128 z) {
+    if (isnanq(z)) return z;
+    return z >= 0 ? 1 / (1 + expq(-z)) : expq(z) / (1 + expq(z));
+}
+#endif
+}  // namespace rectify_test::reference
+#endif
 
 namespace rectify_test::reference {
 
 // ---- long double ---------------------------------------------------------------------------------
 
-// sigmoid_ld(x) and sigmoid_q(x): reference_softplus.hpp's (x < 0 as exp(x) / (1 + exp(x))).
 inline long double sigmoid_grad_ld(long double x) {
     return sigmoid_ld(x) * sigmoid_ld(-x);  // ±inf: 0; NaN: NaN
 }
@@ -61,7 +84,6 @@ inline long double swish_grad_ld(long double x, double beta) {
 }
 
 // ---- double (the float yardstick) ----------------------------------------------------------------
-// In double (fast enough for all 2^32 floats): each a few double ULPs, some 2^-28 of a float ULP.
 
 inline double sigmoid(double x) { return sigmoid_of<double>(x); }
 inline double sigmoid_grad(double x) { return sigmoid(x) * sigmoid(-x); }
