@@ -444,3 +444,68 @@ TEMPLATE_TEST_CASE("errors: prelu outputs overlapping an input partially; in pla
         CHECK(separate_dweight == expected_dweight);
     }
 }
+
+// A bad parameter: Softplus beta <= 0, CELU alpha == 0, Hardtanh min_val > max_val, and the others
+// each type refuses (a NaN or infinite one; an unknown GELU approximation). Every entry point throws
+// std::invalid_argument naming the function, the parameter and its value, before writing anything;
+// the valid neighbour of each runs.
+template <class Act>
+void check_bad_parameter(const Act& bad, const Act& good, const std::string& what) {
+    using T = float;
+    const std::vector<T> x = inputs<T>(7), dy(7, T(1));
+    std::vector<T> out = sentinel_filled<T>(7);
+    const auto rejected = [&](auto&& call, const std::string& function) {
+        const std::string message = check_rejected(call, function, {});
+        INFO("message: \"" << message << '"');
+        CHECK(message.find(what) != std::string::npos);
+        CHECK(untouched<T>(out));
+    };
+    rejected([&] { rectify::forward(bad, x, out); }, "rectify::forward");
+    rejected([&] { rectify::backward(bad, x, dy, out); }, "rectify::backward");
+    rejected([&] { rectify::forward(bad, x.data(), out.data(), x.size()); }, "rectify::forward");
+    rejected([&] { rectify::backward(bad, x.data(), dy.data(), out.data(), x.size()); }, "rectify::backward");
+    if constexpr (rectify::has_backward_from_output<Act>)
+        rejected([&] { rectify::backward_from_output(bad, x, dy, out); }, "rectify::backward_from_output");
+    CHECK_NOTHROW(rectify::forward(good, x, out));
+    CHECK_NOTHROW(rectify::backward(good, x, dy, out));
+}
+
+TEST_CASE("errors: bad activation parameters throw, naming the function, the parameter and its value",
+          "[errors][parameters]") {
+    const double nan = std::numeric_limits<double>::quiet_NaN();
+    const double inf = std::numeric_limits<double>::infinity();
+    check_bad_parameter(rectify::Softplus{0.0}, rectify::Softplus{1e-3}, "Softplus beta is 0");
+    check_bad_parameter(rectify::Softplus{-1.0}, rectify::Softplus{2.0}, "Softplus beta is -1");
+    check_bad_parameter(rectify::Softplus{nan}, rectify::Softplus{0.5}, "Softplus beta is nan");
+    check_bad_parameter(rectify::Softplus{inf}, rectify::Softplus{1e30}, "Softplus beta is inf");
+    check_bad_parameter(rectify::CELU{0.0}, rectify::CELU{-0.5}, "CELU alpha is 0");
+    check_bad_parameter(rectify::CELU{nan}, rectify::CELU{2.0}, "CELU alpha is nan");
+    check_bad_parameter(rectify::Hardtanh{2.0, 1.0}, rectify::Hardtanh{1.0, 1.0},
+                        "Hardtanh min_val is 2 and max_val is 1");
+    check_bad_parameter(rectify::Hardtanh{nan, 1.0}, rectify::Hardtanh{-1.0, 1.0}, "min_val is nan");
+    check_bad_parameter(rectify::Swish{inf}, rectify::Swish{-2.0}, "Swish beta is inf");
+    check_bad_parameter(rectify::Swish{1e300}, rectify::Swish{0.0}, "Swish beta is 1e+300");
+    check_bad_parameter(rectify::GELU{static_cast<rectify::GELU::approximation>(7)}, rectify::GELU{rectify::GELU::tanh},
+                        "GELU approximate is 7");
+
+    // The shorthands take the parameters in member order and check them with their own names.
+    const std::vector<float> x = inputs<float>(5), dy(5, 1.0f);
+    std::vector<float> out = sentinel_filled<float>(5);
+    const auto named = [&](auto&& call, const std::string& function, const std::string& what) {
+        const std::string message = check_rejected(call, function, {});
+        CHECK(message.find(what) != std::string::npos);
+        CHECK(untouched<float>(out));
+    };
+    named([&] { rectify::softplus(x, out, -2.0); }, "rectify::softplus", "Softplus beta is -2");
+    named([&] { rectify::softplus_backward(x, dy, out, 0.0, 20.0); }, "rectify::softplus_backward", "beta is 0");
+    named([&] { rectify::celu(x, out, 0.0); }, "rectify::celu", "CELU alpha is 0");
+    named([&] { rectify::celu_backward(x, dy, out, 0); }, "rectify::celu_backward", "CELU alpha is 0");
+    named([&] { rectify::hardtanh(x, out, 3, -3); }, "rectify::hardtanh", "min_val is 3 and max_val is -3");
+    named([&] { rectify::hardtanh_backward(x, dy, out, 1.0, 0.5); }, "rectify::hardtanh_backward", "min_val is 1");
+    named([&] { rectify::swish(x, out, inf); }, "rectify::swish", "Swish beta is inf");
+    named([&] { rectify::gelu(x, out, static_cast<rectify::GELU::approximation>(2)); }, "rectify::gelu",
+          "GELU approximate is 2");
+    CHECK_NOTHROW(rectify::softplus(x, out, 2.0, 10.0));
+    CHECK_NOTHROW(rectify::hardtanh(x, out, -2, 2));
+    CHECK_NOTHROW(rectify::gelu(x, out, rectify::GELU::tanh));
+}

@@ -11,6 +11,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "support/references.hpp"
 #include "support/test_support.hpp"
 
 #include <algorithm>
@@ -22,6 +23,8 @@
 #include <span>
 #include <sstream>
 #include <string>
+#include <tuple>
+#include <type_traits>
 #include <vector>
 
 namespace {
@@ -60,21 +63,53 @@ std::string show(T v) {
     return out.str();
 }
 
-std::string describe(rectify::ReLU) { return "ReLU"; }
-std::string describe(rectify::LeakyReLU a) { return "LeakyReLU{" + std::to_string(a.negative_slope) + "}"; }
-std::string describe(rectify::ELU a) { return "ELU{" + std::to_string(a.alpha) + "}"; }
-std::string describe(rectify::SiLU) { return "SiLU"; }
+// The parameters of an activation in member order, as its named shorthand takes them.
+inline std::tuple<double> parameters(rectify::LeakyReLU a) { return {a.negative_slope}; }
+inline std::tuple<double> parameters(rectify::ELU a) { return {a.alpha}; }
+inline std::tuple<rectify::GELU::approximation> parameters(rectify::GELU a) { return {a.approximate}; }
+inline std::tuple<double, double> parameters(rectify::Softplus a) { return {a.beta, a.threshold}; }
+inline std::tuple<double> parameters(rectify::Swish a) { return {a.beta}; }
+inline std::tuple<double> parameters(rectify::CELU a) { return {a.alpha}; }
+inline std::tuple<double, double> parameters(rectify::Hardtanh a) { return {a.min_val, a.max_val}; }
+template <class Act>
+    requires std::is_empty_v<Act>
+std::tuple<> parameters(Act) {
+    return {};
+}
 
-// The named shorthand of each activation, given the activation's parameter.
-template <class T> void shorthand_forward(rectify::ReLU, std::span<const T> x, std::span<T> y) { rectify::relu(x, y); }
-template <class T> void shorthand_forward(rectify::LeakyReLU a, std::span<const T> x, std::span<T> y) { rectify::leaky_relu(x, y, a.negative_slope); }
-template <class T> void shorthand_forward(rectify::ELU a, std::span<const T> x, std::span<T> y) { rectify::elu(x, y, a.alpha); }
-template <class T> void shorthand_forward(rectify::SiLU, std::span<const T> x, std::span<T> y) { rectify::silu(x, y); }
+// An activation and its parameters, as messages show it: "ELU{0.500000}".
+template <class Act>
+std::string describe(const Act& act) {
+    std::string text = Act::name;
+    const char* separator = "{";
+    std::apply([&](auto... p) { ((text += separator + std::to_string(static_cast<double>(p)), separator = ", "), ...); },
+               parameters(act));
+    return std::tuple_size_v<decltype(parameters(act))> == 0 ? text : text + "}";
+}
 
-template <class T> void shorthand_backward(rectify::ReLU, std::span<const T> x, std::span<const T> dy, std::span<T> dx) { rectify::relu_backward(x, dy, dx); }
-template <class T> void shorthand_backward(rectify::LeakyReLU a, std::span<const T> x, std::span<const T> dy, std::span<T> dx) { rectify::leaky_relu_backward(x, dy, dx, a.negative_slope); }
-template <class T> void shorthand_backward(rectify::ELU a, std::span<const T> x, std::span<const T> dy, std::span<T> dx) { rectify::elu_backward(x, dy, dx, a.alpha); }
-template <class T> void shorthand_backward(rectify::SiLU, std::span<const T> x, std::span<const T> dy, std::span<T> dx) { rectify::silu_backward(x, dy, dx); }
+// The named shorthand of each listed activation (rectify::gelu(x, y, approximate), ...), given the
+// activation's parameters.
+#define SEMANTICS_SHORTHAND(Type, shorthand, gradient, ...)                                               \
+    template <class T, class... P>                                                                        \
+    void shorthand_forward_of(rectify::Type, std::span<const T> x, std::span<T> y, P... p) {             \
+        rectify::shorthand(x, y, p...);                                                                   \
+    }                                                                                                     \
+    template <class T, class... P>                                                                        \
+    void shorthand_backward_of(rectify::Type, std::span<const T> x, std::span<const T> dy, std::span<T> dx, \
+                               P... p) {                                                                  \
+        rectify::shorthand##_backward(x, dy, dx, p...);                                                   \
+    }
+RECTIFY_FOR_EACH_ACTIVATION(SEMANTICS_SHORTHAND)
+#undef SEMANTICS_SHORTHAND
+
+template <class T, class Act>
+void shorthand_forward(const Act& act, std::span<const T> x, std::span<T> y) {
+    std::apply([&](auto... p) { shorthand_forward_of(act, x, y, p...); }, parameters(act));
+}
+template <class T, class Act>
+void shorthand_backward(const Act& act, std::span<const T> x, std::span<const T> dy, std::span<T> dx) {
+    std::apply([&](auto... p) { shorthand_backward_of(act, x, dy, dx, p...); }, parameters(act));
+}
 
 // What one entry point computed for one input value (one element, or every copy of it).
 template <class T>
@@ -551,6 +586,275 @@ TEMPLATE_TEST_CASE("SiLU backward: dy * s * (1 + x * (1 - s))", "[semantics][sil
         INFO("dx(-inf) = 0 * dy, a zero of either sign");
         check_every_path(backward_everywhere(silu, -infinity<T>, T(3)), [](T dx) { return dx == 0; }, "0");
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The activations of the second wave: the rows of docs/SEMANTICS.md that give a value
+// ---------------------------------------------------------------------------------------------
+
+namespace {
+
+// Within the activation's forward bound of the tests' independent reference (support/references.hpp).
+template <class Act, class T>
+void check_forward_bound(const Act& act, T x) {
+    check_forward_near(act, x, rectify_test::reference_forward<long double>(act, x), act.forward_ulp_bound());
+}
+template <class Act, class T>
+void check_backward_bound(const Act& act, T x, T dy) {
+    check_backward_near(act, x, dy, rectify_test::reference_derivative<long double>(act, x) * dy);
+}
+// dx = 0 * dy: a zero of either sign (the limit's sign is not part of the contract).
+template <class Act, class T>
+void check_backward_zero(const Act& act, T x, T dy) {
+    INFO(describe(act) << " backward at x = " << show(x) << ": 0 * dy");
+    check_every_path(backward_everywhere(act, x, dy), [](T dx) { return dx == 0; }, "0");
+}
+// Two activations that are documented to give the same bits (Swish{1} and SiLU): path by path.
+template <class A, class B, class T>
+void check_same_everywhere(const A& a, const B& b, T x) {
+    INFO(describe(a) << " against " << describe(b) << " at x = " << show(x));
+    const auto fa = forward_everywhere(a, x), fb = forward_everywhere(b, x);
+    const auto ba = backward_everywhere(a, x, T(1.5)), bb = backward_everywhere(b, x, T(1.5));
+    for (std::size_t p = 0; p < fa.size(); ++p) {
+        INFO(fa[p].path);
+        CHECK(same_value(fa[p].values[0], fb[p].values[0]));
+        CHECK(same_value(ba[p].values[0], bb[p].values[0]));
+    }
+}
+// The common rows: f(NaN) = NaN, dx(NaN) = NaN (or +0 where the gradient is a select), dx(x, NaN dy).
+template <class Act, class T>
+void check_nan_rows(const Act& act, T nan_gradient) {
+    check_forward(act, quiet_nan<T>, quiet_nan<T>);
+    check_backward(act, quiet_nan<T>, T(1), nan_gradient);
+}
+
+}  // namespace
+
+TEMPLATE_TEST_CASE("GELU, both forms: zeros, limits, the far left tail", "[semantics][gelu]", float, double) {
+    using T = TestType;
+    for (const rectify::GELU gelu : {rectify::GELU{}, rectify::GELU{rectify::GELU::tanh}}) {
+        check_forward(gelu, T(+0.0), T(+0.0));
+        check_forward(gelu, T(-0.0), T(-0.0));
+        check_forward(gelu, infinity<T>, infinity<T>);
+        check_forward(gelu, -infinity<T>, T(-0.0));  // the limit (PyTorch: NaN)
+        check_nan_rows(gelu, quiet_nan<T>);
+        check_backward(gelu, T(+0.0), T(2), T(1));  // 0.5 * dy
+        check_backward(gelu, infinity<T>, T(-3), T(-3));
+        check_backward(gelu, -infinity<T>, T(3), T(-0.0));  // -0 * dy
+        for (const T x : {T(-0.75), T(-2), T(-5), T(-9), T(3), T(0.125)}) {
+            check_forward_bound(gelu, x);
+            check_backward_bound(gelu, x, T(1));
+        }
+    }
+    // The erf form's tail, which PyTorch's float formula loses from x = -5.x on: the tiny value.
+    const rectify::GELU gelu;
+    for (const T x : {T(-6), T(-10), T(-13)}) {
+        check_forward_bound(gelu, x);
+        check_forward_that(gelu, x, [](T y) { return y < 0; }, "a negative value, not -0");
+    }
+    if constexpr (std::is_same_v<T, float>) {
+        check_forward_that(gelu, T(-14), [](T y) { return y < 0 && y > T(-1e-42); }, "the denormal -1.09e-43");
+        check_forward(gelu, T(-14.5), T(-0.0));
+    }
+}
+
+TEMPLATE_TEST_CASE("Sigmoid and Tanh: zeros, limits, tails", "[semantics][sigmoid][tanh]", float, double) {
+    using T = TestType;
+    const rectify::Sigmoid sigmoid;
+    check_forward(sigmoid, T(+0.0), T(0.5));
+    check_forward(sigmoid, T(-0.0), T(0.5));
+    check_forward(sigmoid, infinity<T>, T(1));
+    check_forward(sigmoid, -infinity<T>, T(+0.0));
+    check_nan_rows(sigmoid, quiet_nan<T>);
+    check_backward(sigmoid, T(0), T(1), T(0.25));
+    check_backward_zero(sigmoid, infinity<T>, T(2));
+    check_backward_zero(sigmoid, -infinity<T>, T(2));
+    for (const T x : {T(-100), T(-30), T(-1), T(2), T(17)}) {
+        check_forward_bound(sigmoid, x);
+        check_forward_that(sigmoid, x, [](T y) { return y > 0; }, "a positive value, not +0");
+        check_backward_bound(sigmoid, x, T(-1.5));
+    }
+
+    const rectify::Tanh tanh_;
+    check_forward(tanh_, T(+0.0), T(+0.0));
+    check_forward(tanh_, T(-0.0), T(-0.0));
+    check_forward(tanh_, denorm_min<T>, denorm_min<T>);  // a tiny x gives x
+    check_forward(tanh_, -min_normal<T>, -min_normal<T>);
+    check_forward(tanh_, infinity<T>, T(1));
+    check_forward(tanh_, -infinity<T>, T(-1));
+    check_nan_rows(tanh_, quiet_nan<T>);
+    check_backward(tanh_, T(0), T(3), T(3));
+    check_backward_zero(tanh_, infinity<T>, T(2));
+    check_backward_zero(tanh_, -infinity<T>, T(2));
+    for (const T x : {T(-20), T(-0.3), T(1e-4), T(0.7), T(9)}) {
+        check_forward_bound(tanh_, x);
+        check_backward_bound(tanh_, x, T(2));
+    }
+}
+
+TEMPLATE_TEST_CASE("Softplus: PyTorch's threshold test in the element type, zeros, limits", "[semantics][softplus]",
+                   float, double) {
+    using T = TestType;
+    for (const rectify::Softplus softplus : {rectify::Softplus{}, rectify::Softplus{2.0, 10.0}, rectify::Softplus{0.5}}) {
+        check_forward_near(softplus, T(0), std::log(2.0L) / static_cast<long double>(static_cast<T>(softplus.beta)),
+                           softplus.forward_ulp_bound());
+        check_forward(softplus, infinity<T>, infinity<T>);
+        check_forward(softplus, -infinity<T>, T(+0.0));
+        check_nan_rows(softplus, quiet_nan<T>);
+        check_backward(softplus, T(0), T(3), T(1.5));  // dy / 2
+        check_backward(softplus, infinity<T>, T(-2), T(-2));
+        check_backward_zero(softplus, -infinity<T>, T(2));
+        for (const T x : {T(-40), T(-4), T(0.5), T(7)}) {
+            check_forward_bound(softplus, x);
+            check_forward_that(softplus, x, [](T y) { return y > 0; }, "a positive value");
+            check_backward_bound(softplus, x, T(1));
+        }
+    }
+    // x * beta > threshold gives x itself; at the threshold the formula (20 + 2.06e-9 in double).
+    const rectify::Softplus softplus;
+    check_forward(softplus, T(20.5), T(20.5));
+    check_backward(softplus, T(20.5), T(-3), T(-3));
+    if constexpr (std::is_same_v<T, double>) check_forward_that(softplus, T(20), [](T y) { return y > T(20); }, "> 20");
+    check_forward(rectify::Softplus{2.0, 10.0}, T(5.5), T(5.5));
+}
+
+TEMPLATE_TEST_CASE("Mish and Swish: zeros, limits, the left tail", "[semantics][mish][swish]", float, double) {
+    using T = TestType;
+    const rectify::Mish mish;
+    check_forward(mish, T(+0.0), T(+0.0));
+    check_forward(mish, T(-0.0), T(-0.0));
+    check_forward(mish, infinity<T>, infinity<T>);
+    check_forward(mish, -infinity<T>, T(-0.0));  // the limit (PyTorch: NaN)
+    check_nan_rows(mish, quiet_nan<T>);
+    check_backward(mish, infinity<T>, T(5), T(5));
+    check_backward_zero(mish, -infinity<T>, T(5));
+    check_backward_near(mish, T(0), T(1), 0.6L);
+    for (const T x : {T(-50), T(-1.1924), T(-0.3), T(4), T(25)}) {
+        check_forward_bound(mish, x);
+        check_backward_bound(mish, x, T(1));
+    }
+    check_forward_that(mish, T(-50), [](T y) { return y < 0; }, "a negative value, not -0");
+
+    for (const rectify::Swish swish : {rectify::Swish{1.702}, rectify::Swish{0.5}, rectify::Swish{3}}) {
+        check_forward(swish, T(+0.0), T(+0.0));
+        check_forward(swish, T(-0.0), T(-0.0));
+        check_forward(swish, infinity<T>, infinity<T>);
+        check_forward(swish, -infinity<T>, T(-0.0));
+        check_nan_rows(swish, quiet_nan<T>);
+        check_backward(swish, T(0), T(4), T(2));  // 0.5 * dy
+        check_backward(swish, infinity<T>, T(-2), T(-2));
+        check_backward_zero(swish, -infinity<T>, T(2));
+        for (const T x : {T(-30), T(-2), T(0.75), T(6)}) {
+            check_forward_bound(swish, x);
+            check_backward_bound(swish, x, T(1));
+        }
+    }
+    // beta < 0: the mirror image; beta = 0: x / 2.
+    check_forward(rectify::Swish{-1.0}, infinity<T>, T(+0.0));
+    check_forward(rectify::Swish{-1.0}, -infinity<T>, -infinity<T>);
+    check_forward_bound(rectify::Swish{-1.0}, T(-2));
+    check_forward(rectify::Swish{0.0}, T(-3), T(-1.5));
+    check_forward(rectify::Swish{0.0}, -infinity<T>, -infinity<T>);
+    check_backward(rectify::Swish{0.0}, T(7), T(3), T(1.5));
+    // Swish{1} is SiLU, bit for bit, on every path.
+    for (const T x : {T(-90), T(-3), T(-0.5), T(0.25), T(11)}) check_same_everywhere(rectify::Swish{1.0}, rectify::SiLU{}, x);
+}
+
+TEMPLATE_TEST_CASE("SELU and CELU: PyTorch's constants, zeros, limits", "[semantics][selu][celu]", float, double) {
+    using T = TestType;
+    const long double scale = 1.0507009873554804934193349852946L, alpha = 1.6732632423543772848170429916717L;
+    const rectify::SELU selu;
+    check_forward(selu, T(+0.0), T(+0.0));
+    check_forward(selu, T(-0.0), T(-0.0));
+    check_forward(selu, infinity<T>, infinity<T>);
+    check_forward(selu, T(1), static_cast<T>(scale));  // scale * x correctly rounded
+    check_forward_near(selu, -infinity<T>, -scale * alpha, 0.5);
+    check_nan_rows(selu, quiet_nan<T>);
+    check_backward_near(selu, T(0), T(1), scale * alpha);
+    check_backward_zero(selu, -infinity<T>, T(1));
+    check_forward_near(selu, T(-1e-8), scale * alpha * std::expm1(static_cast<long double>(T(-1e-8))),
+                       selu.forward_ulp_bound());
+    for (const T x : {T(-20), T(-1), T(0.5), T(100)}) {
+        check_forward_bound(selu, x);
+        check_backward_bound(selu, x, T(1));
+    }
+
+    for (const double a : {1.0, 2.0, 0.5}) {
+        const rectify::CELU celu{a};
+        check_forward(celu, T(+0.0), T(+0.0));
+        check_forward(celu, T(-0.0), T(-0.0));
+        check_forward(celu, infinity<T>, infinity<T>);
+        check_forward(celu, -infinity<T>, static_cast<T>(-a));
+        check_nan_rows(celu, quiet_nan<T>);
+        check_backward(celu, T(0), T(3), T(3));  // the gradient at 0 is dy
+        check_backward_zero(celu, -infinity<T>, T(1));
+        for (const T x : {T(-1e-8), T(-3), T(-0.25), T(2)}) {
+            check_forward_bound(celu, x);
+            check_backward_bound(celu, x, T(1));
+        }
+    }
+    // CELU{1} is ELU, bit for bit, on every path; a negative alpha falls to -inf.
+    for (const T x : {T(-90), T(-3), T(-0.5), T(0.25), T(11)}) check_same_everywhere(rectify::CELU{1.0}, rectify::ELU{}, x);
+    check_forward(rectify::CELU{-1.0}, -infinity<T>, -infinity<T>);
+}
+
+TEMPLATE_TEST_CASE("Hardswish, Hardsigmoid, Hardtanh, ReLU6: PyTorch's values at the edges", "[semantics][hard]",
+                   float, double) {
+    using T = TestType;
+    const rectify::Hardswish hardswish;
+    check_forward(hardswish, T(+0.0), T(+0.0));
+    check_forward(hardswish, T(-0.0), T(-0.0));
+    check_forward(hardswish, T(-4), T(-0.0));  // x * +0
+    check_forward(hardswish, T(3), T(3));
+    check_forward(hardswish, infinity<T>, infinity<T>);
+    check_forward(hardswish, -infinity<T>, quiet_nan<T>);  // -inf * 0, PyTorch's value
+    check_forward(hardswish, std::numeric_limits<T>::max(), infinity<T>);  // x * 6 overflows first
+    check_forward(hardswish, T(1), T(T(1) * T(4) / T(6)));
+    check_nan_rows(hardswish, quiet_nan<T>);
+    check_backward(hardswish, T(3), T(2), T(2));       // hardswish'(3) = 1
+    check_backward(hardswish, T(-3), T(2), T(-1));     // hardswish'(-3) = -0.5
+    check_backward(hardswish, T(-4), quiet_nan<T>, T(+0.0));  // +0 below -3 whatever dy is
+    check_backward(hardswish, -infinity<T>, T(1), T(+0.0));
+    check_backward(hardswish, infinity<T>, T(-5), T(-5));
+
+    const rectify::Hardsigmoid hardsigmoid;
+    check_forward(hardsigmoid, T(+0.0), T(0.5));
+    check_forward(hardsigmoid, T(-0.0), T(0.5));
+    check_forward(hardsigmoid, infinity<T>, T(1));
+    check_forward(hardsigmoid, -infinity<T>, T(+0.0));
+    check_nan_rows(hardsigmoid, T(+0.0));
+    check_backward(hardsigmoid, T(0), T(6), T(6) * (T(1) / T(6)));
+    check_backward(hardsigmoid, T(3), T(1), T(+0.0));
+    check_backward(hardsigmoid, T(-3), quiet_nan<T>, T(+0.0));
+    const T below_three = std::nextafter(T(3), T(0)) - (std::is_same_v<T, float> ? T(0) : T(0));
+    if constexpr (std::is_same_v<T, float>) check_forward(hardsigmoid, T(3) - T(0x1p-22), T(1));  // x + 3 rounds to 6
+    check_backward(hardsigmoid, below_three, T(1), T(1) / T(6));
+
+    for (const rectify::Hardtanh hardtanh : {rectify::Hardtanh{}, rectify::Hardtanh{-2.0, 3.0}, rectify::Hardtanh{0.0, 0.0}}) {
+        const T lo = static_cast<T>(hardtanh.min_val), hi = static_cast<T>(hardtanh.max_val);
+        check_forward(hardtanh, infinity<T>, hi);
+        check_forward(hardtanh, -infinity<T>, lo);
+        check_nan_rows(hardtanh, T(+0.0));
+        check_backward(hardtanh, lo, T(1), T(+0.0));
+        check_backward(hardtanh, hi, T(1), T(+0.0));
+        check_backward(hardtanh, hi + T(1), T(1), T(+0.0));
+    }
+    check_forward(rectify::Hardtanh{}, T(-0.0), T(-0.0));
+    check_forward(rectify::Hardtanh{}, T(0.25), T(0.25));
+    check_backward(rectify::Hardtanh{}, T(0.25), T(-2), T(-2));
+    check_forward(rectify::Hardtanh{0.0, 0.0}, T(-0.0), T(-0.0));  // -0 < +0 is false: -0 stays
+
+    const rectify::ReLU6 relu6;
+    check_forward(relu6, T(+0.0), T(+0.0));
+    check_forward(relu6, T(-0.0), T(-0.0));
+    check_forward(relu6, T(-2), T(+0.0));
+    check_forward(relu6, T(7), T(6));
+    check_forward(relu6, infinity<T>, T(6));
+    check_forward(relu6, -infinity<T>, T(+0.0));
+    check_nan_rows(relu6, T(+0.0));
+    check_backward(relu6, T(0), T(1), T(+0.0));
+    check_backward(relu6, T(6), T(1), T(+0.0));
+    check_backward(relu6, T(3), T(-4), T(-4));
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -11,6 +11,7 @@
 #include <rectify/rectify.hpp>
 
 #include "support/kernel_inputs.hpp"
+#include "support/references.hpp"
 #include "support/test_support.hpp"
 
 #include <catch2/catch.hpp>
@@ -275,6 +276,51 @@ TEST_CASE("gain: ELU and SiLU keep the second moment of unit Gaussian pre-activa
     const long double moment = sum * h / std::sqrt(2.0L * std::numbers::pi_v<long double>);
     CHECK(std::fabs(rectify::gain(rectify::SiLU{}) * std::sqrt(static_cast<double>(moment)) - 1.0) < 1e-10);
     CHECK(std::fabs(rectify::gain(rectify::SiLU{}) - 1.6765) < 5e-5);  // the value docs/TRAINING.md states
+}
+
+TEST_CASE("gain: PyTorch's calculate_gain for Tanh, Sigmoid and SELU", "[training][gain]") {
+    CHECK(rectify::gain(rectify::Tanh{}) == 5.0 / 3.0);
+    CHECK(rectify::gain(rectify::Sigmoid{}) == 1.0);
+    CHECK(rectify::gain(rectify::SELU{}) == 0.75);
+}
+
+// The listed activations for which PyTorch has no gain: 1 / sqrt(E[f(z)^2]), z ~ N(0, 1), as for
+// ELU and SiLU. Checked against an independent rule (trapezoid, long double, over the tests' own
+// references of support/references.hpp; the exact piecewise ones through their scalar math).
+template <class Act>
+void check_second_moment_gain(const Act& act, const std::string& label) {
+    INFO(label << ": gain " << rectify::gain(act));
+    const long double h = 1.0L / 512;
+    long double sum = 0.0L;
+    for (int k = -14 * 512; k <= 14 * 512; ++k) {
+        const double z = static_cast<double>(k) / 512.0;
+        long double f;
+        if constexpr (rectify_test::exact_reference<Act>)
+            f = act(z);
+        else
+            f = rectify_test::reference_forward<long double>(act, z);
+        sum += f * f * std::exp(-0.5L * static_cast<long double>(z) * static_cast<long double>(z));
+    }
+    const long double moment = sum * h / std::sqrt(2.0L * std::numbers::pi_v<long double>);
+    // Both rules converge as h^2 where f has a kink (the piecewise ones), far faster elsewhere.
+    CHECK(std::fabs(rectify::gain(act) * std::sqrt(static_cast<double>(moment)) - 1.0) < (act.forward_ulp_bound() == 0 ? 1e-6 : 1e-9));
+}
+
+template <class... Acts>
+void check_listed_gains(rectify::detail::activation_list<Acts...>) {
+    const auto one = [](const auto& act) {
+        using Act = std::remove_cvref_t<decltype(act)>;
+        if constexpr (!requires { act.gain(); })
+            for (const auto& c : rectify_test::cases<Act>()) check_second_moment_gain(c.act, rectify_test::case_name(c));
+    };
+    (one(Acts{}), ...);
+}
+
+TEST_CASE("gain: the activations PyTorch has no gain for keep the second moment of unit Gaussians",
+          "[training][gain]") {
+    check_listed_gains(rectify::detail::all_activations{});
+    // The documented values (docs/TRAINING.md).
+    CHECK(std::fabs(rectify::gain(rectify::GELU{}) - 1.5335) < 5e-5);
 }
 
 // ---- He / Kaiming initialisation -------------------------------------------------------------------

@@ -1,4 +1,4 @@
-// rectify::cuda benchmark: every kernel (ReLU, Leaky ReLU, ELU, SiLU forward and backward; PReLU
+// rectify::cuda benchmark: every kernel (every listed activation forward and backward; PReLU
 // forward and backward with dweight, channels-first and channels-last) in float, double, __half and
 // __nv_bfloat16, at 1M / 16M / 256M elements, timed with CUDA events beside two baselines of the
 // same bytes in the same run:
@@ -149,10 +149,11 @@ void bench_type(const config& cfg) {
             rows.push_back({std::string(name) + " backward", tn, n, b, bytes3, "2R1W", mul / b, bwd_target});
             print_row(rows.back());
         };
-        forward("relu", rectify::ReLU{});
-        forward("leaky_relu", rectify::LeakyReLU{0.01});
-        forward("elu", rectify::ELU{1.0});
-        forward("silu", rectify::SiLU{});
+        // Every listed activation (include/rectify/activations/list.hpp) with PyTorch's defaults.
+#define RECTIFY_BENCH_ROW(Type, shorthand, gradient, ...) forward(#shorthand, rectify::Type{});
+        RECTIFY_FOR_EACH_ACTIVATION(RECTIFY_BENCH_ROW)
+#undef RECTIFY_BENCH_ROW
+        forward("gelu_tanh", rectify::GELU{rectify::GELU::tanh});
 
         const std::size_t inner = 4096;
         const rectify::ChannelShape layouts[] = {{n / (64 * inner), 64, inner}, {n / 64, 64, 1}};

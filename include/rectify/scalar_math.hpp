@@ -173,10 +173,12 @@ struct in_float {
     RECTIFY_HOST_DEVICE static float expm1(float x) { return expm1_nonpositive_float(x); }
 };
 
-// True where T is evaluated in float: float on the device.
+// True where T is evaluated in float: float on the device. RECTIFY_DETAIL_DEVICE_FLOAT_MATH_ON_HOST
+// makes it so on the host too, for the test programs that run the device's float math on the host
+// (tests/cuda: every file of such a program defines it, so no definition differs between files).
 template <class T>
 RECTIFY_HOST_DEVICE constexpr bool evaluated_in_float() {
-#if defined(__CUDA_ARCH__)
+#if defined(__CUDA_ARCH__) || defined(RECTIFY_DETAIL_DEVICE_FLOAT_MATH_ON_HOST)
     return std::is_same_v<T, float>;
 #else
     return false;

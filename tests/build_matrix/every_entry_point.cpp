@@ -1,6 +1,7 @@
 // One translation unit that calls every public entry point of <rectify/rectify.hpp>,
 // <rectify/training.hpp> and <rectify/eigen.hpp> on float, double, rectify::bfloat16 and
-// rectify::half, and checks each result: ReLU, Leaky ReLU and PReLU bit for bit against the scalar
+// rectify::half, and checks each result: every listed activation's shorthands against its scalar
+// definition (bit for bit where it is exact, else within twice its bounds); ReLU, Leaky ReLU and PReLU bit for bit against the scalar
 // definitions of activations.hpp (for the 16-bit types: computed in float, rounded once), ELU and
 // SiLU against a long double reference within the documented bounds, a zero result with the sign
 // of the exact one, PReLU's dweight within 2·eps·Σ|x·dy|, and the Eigen forms bit for bit against
@@ -156,6 +157,53 @@ double backward_c(double documented) {
     return is_16bit<T> ? 1.0 : documented;
 }
 
+// Every listed activation's shorthands (rectify::gelu, rectify::gelu_backward, ...; the list of
+// include/rectify/activations/list.hpp) with PyTorch's defaults, and backward_from_output where the
+// output determines the gradient, against the scalar definition: bit for bit where the activation is
+// exact (forward_ulp_bound() == 0), else within twice its bounds (both are within them of the exact
+// value); for the 16-bit types, one ULP of T (both are a float result rounded once).
+template <class Act, class T>
+void check_against_scalar(const char* name, const std::vector<T>& x, const std::vector<T>& dy,
+                          const std::vector<T>& y, const std::vector<T>& dx) {
+    const Act act{};
+    const double ulps = is_16bit<T> ? 1.0 : 2.0 * act.forward_ulp_bound() + 0.5;
+    const double c = is_16bit<T> ? 1.0 : 2.0 * rectify_test::bounds::backward_c_float;
+    const std::string forward_name = std::string(name) + " vs scalar";
+    const std::string backward_name = std::string(name) + "_backward vs scalar";
+    for (std::size_t i = 0; i < x.size(); ++i) {
+        const T want = scalar_forward(act, x[i]);
+        if (act.forward_ulp_bound() == 0)
+            check(bits(y[i]) == bits(want), at(forward_name.c_str(), i, x[i]));
+        else
+            check_ulps(forward_name.c_str(), x[i], i, y[i], wide(want), ulps);
+        check_gradient(backward_name.c_str(), x[i], i, dx[i], wide(scalar_backward(act, x[i], dy[i])), wide(dy[i]), c);
+    }
+    if constexpr (rectify::has_backward_from_output<Act>) {
+        std::vector<T> from_output(x.size());
+        rectify::backward_from_output(act, y, dy, from_output);
+        const std::string what = std::string("backward_from_output(") + name + ") vs scalar";
+        for (std::size_t i = 0; i < x.size(); ++i) {
+            T want;
+            if constexpr (is_16bit<T>)
+                want = T(act.backward_from_output(static_cast<float>(y[i]), static_cast<float>(dy[i])));
+            else
+                want = act.backward_from_output(y[i], dy[i]);
+            check_gradient(what.c_str(), x[i], i, from_output[i], wide(want), wide(dy[i]), c);
+        }
+    }
+}
+
+template <class T>
+void every_listed_shorthand(const std::vector<T>& x, const std::vector<T>& dy) {
+    std::vector<T> y(x.size()), dx(x.size());
+#define CHECK_SHORTHAND(Type, shorthand, gradient, ...) \
+    rectify::shorthand(x, y);                           \
+    rectify::shorthand##_backward(x, dy, dx);           \
+    check_against_scalar<rectify::Type>(#shorthand, x, dy, y, dx);
+    RECTIFY_FOR_EACH_ACTIVATION(CHECK_SHORTHAND)
+#undef CHECK_SHORTHAND
+}
+
 // Every activation entry point on T: the shorthands, the generic forms on ranges, spans and
 // pointers, in place, backward_from_output, PReLU in three layouts, and the training helpers.
 template <class T>
@@ -254,6 +302,8 @@ void every_entry_point() {
     other = dy;
     rectify::backward(rectify::ELU{1.5}, x, other, other);
     check_same_bits("backward(ELU) in place", x, other, reference);
+
+    every_listed_shorthand(x, dy);
 
     // PReLU: channels first, channels last, one shared weight.
     struct Layout {

@@ -4,7 +4,10 @@
 // the GPU (tests/cuda/test_kernels.cu also compares the two bit for bit where a GPU is present).
 //   - docs/SEMANTICS.md's special values, through ELU/SiLU's forward_in / backward_in<in_float>;
 //   - the accuracy bounds on every 1021st bit pattern and every float of the critical zones
-//     (float_math_exhaustive.cpp checks all 2^32).
+//     (float_math_exhaustive.cpp checks all 2^32);
+//   - every listed activation's float math (the program is built with
+//     RECTIFY_DETAIL_DEVICE_FLOAT_MATH_ON_HOST, so act(x) for a float x is the device's evaluation)
+//     within its bounds on every 65521st bit pattern.
 #include <rectify/activations.hpp>
 
 #include <catch2/catch.hpp>
@@ -12,7 +15,9 @@
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <type_traits>
 
+#include "../support/references.hpp"
 #include "../support/test_support.hpp"
 #include "float_math_measure.hpp"
 
@@ -116,4 +121,75 @@ TEST_CASE("device float math: ELU with an alpha that is not a power of two round
     }
     INFO("max " << static_cast<double>(worst) << " ULP");
     CHECK(worst <= 2.5L);
+}
+
+// Every listed activation's float math as the device runs it (this program is built with
+// RECTIFY_DETAIL_DEVICE_FLOAT_MATH_ON_HOST: Act{}(x) with x a float is the device's evaluation),
+// on every parameter set of support/references.hpp: within the activation's forward bound of the
+// independent reference and within C = 4 backward (bit for bit for the exact ones), on every
+// 65521st bit pattern and the special values.
+namespace {
+
+template <class Act>
+void check_device_float_math(const rectify_test::Case<Act>& c) {
+    using namespace rectify_test;
+    const Act& act = c.act;
+    INFO(case_name(c));
+    long double worst_forward = 0, worst_backward = 0;
+    float worst_forward_x = 0, worst_backward_x = 0;
+    std::uint64_t bad_specials = 0;
+    const auto one = [&](float x) {
+        for (const float dy : {1.0f, rectify_cuda_test::dy_for(x)}) {
+            const float y = act(x), dx = act.backward(x, dy);
+            if constexpr (exact_reference<Act>) {
+                if (!same_value(y, activation_reference<Act>::forward_bits(act, x))) {
+                    worst_forward = std::numeric_limits<long double>::infinity();
+                    worst_forward_x = x;
+                }
+                if (!same_value(dx, activation_reference<Act>::backward_bits(act, x, dy))) {
+                    worst_backward = std::numeric_limits<long double>::infinity();
+                    worst_backward_x = x;
+                }
+            } else if (std::isnan(x)) {
+                // NaN, but where the gradient does not depend on x (Swish{0}: dy / 2).
+                const long double d = reference_derivative<long double>(act, x);
+                bad_specials += !(std::isnan(y) && (std::isnan(d) ? std::isnan(dx) : same_value(dx, static_cast<float>(d * dy))));
+            } else if (std::isinf(x)) {
+                // The limits of docs/SEMANTICS.md: the reference's value, rounded to float.
+                const float want = static_cast<float>(reference_forward<long double>(act, x));
+                bad_specials += !(same_value(y, want) || (y == 0 && want == 0));
+            } else {
+                const long double e = ulp_error(y, reference_forward<long double>(act, x));
+                if (e > worst_forward) worst_forward = e, worst_forward_x = x;
+                const long double exact = reference_derivative<long double>(act, x) * dy;
+                long double b = backward_error(dx, exact, dy);
+                if (dx == 0 && !zero_dx_sign_ok(act, x, dy, dx)) b = std::numeric_limits<long double>::infinity();
+                if (b > worst_backward) worst_backward = b, worst_backward_x = x;
+            }
+        }
+    };
+    for (std::uint64_t bits = 0; bits < (std::uint64_t{1} << 32); bits += 65521)
+        one(rectify_cuda_test::float_from_bits(static_cast<std::uint32_t>(bits)));
+    for (const float x : {0.0f, -0.0f, inf, -inf, qnan, 1e-30f, -1e-30f, 3.0f, -3.0f, 6.0f, 20.0f, -20.0f, 90.0f,
+                          -90.0f, -104.0f, -110.0f})
+        one(x);
+    INFO("forward: max " << static_cast<double>(worst_forward) << " ULP at x = " << worst_forward_x
+                         << "; backward: max C " << static_cast<double>(worst_backward) << " at x = " << worst_backward_x);
+    CHECK(worst_forward <= act.forward_ulp_bound());
+    CHECK(worst_backward <= backward_c<float>());
+    CHECK(bad_specials == 0);
+}
+
+template <class... Acts>
+void check_every_device_float_math(rectify::detail::activation_list<Acts...>) {
+    const auto each = [](const auto& act) {
+        for (const auto& c : rectify_test::cases<std::remove_cvref_t<decltype(act)>>()) check_device_float_math(c);
+    };
+    (each(Acts{}), ...);
+}
+
+}  // namespace
+
+TEST_CASE("device float math: every listed activation within its bounds on sampled floats", "[cuda][float_math]") {
+    check_every_device_float_math(rectify::detail::all_activations{});
 }

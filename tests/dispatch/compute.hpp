@@ -1,5 +1,5 @@
 // Every public kernel entry point, float, double, bfloat16 and half, on one set of inputs (the
-// special values and a sweep over [-120, 120] that reaches every branch of ELU and SiLU), with the
+// special values and a sweep over [-120, 120] that reaches every branch of every activation), with the
 // results' bytes in one vector. Included by the header-only reference files (one per arch's
 // flags) and by the dispatch test (main.cpp): the same calls, compared byte for byte. Internal
 // linkage: the reference files are compiled with different -m flags in one program.
@@ -20,22 +20,18 @@ namespace {
 
 using bytes = std::vector<unsigned char>;
 
+// The results' bytes, with every NaN made the same NaN. A NaN's sign is not part of the contract
+// (that the result is NaN is, and is compared): which of two NaN operands an operation returns,
+// and whether a negation flips a NaN's sign, depend on the order the compiler gives the operands
+// and the instructions it picks, which it may choose differently in the dispatch objects and the
+// references (it did for half PReLU's weight gradient, channels first, once the lanes were added
+// in groups, and for a few of the second wave's NaN results on SSE2).
 template <class T>
-void append(bytes& out, const std::vector<T>& v) {
+void append(bytes& out, std::vector<T> v) {
+    for (T& e : v)
+        if (std::isnan(static_cast<float>(e))) e = std::numeric_limits<T>::quiet_NaN();
     const auto* p = reinterpret_cast<const unsigned char*>(v.data());
     out.insert(out.end(), p, p + v.size() * sizeof(T));
-}
-
-// PReLU's weight gradients with every NaN made the same NaN: a channel whose x holds NaNs of both
-// signs sums them, and which one a NaN + NaN returns depends on the order the compiler gives the
-// operands of the additions, which it may choose differently in the dispatch objects and the
-// references (it did for half, channels first, once the lanes were added in groups). A NaN's sign
-// is not part of the contract; that dweight is NaN is, and is compared.
-template <class T>
-void append_weight_grad(bytes& out, std::vector<T> v) {
-    for (T& w : v)
-        if (std::isnan(static_cast<float>(w))) w = std::numeric_limits<T>::quiet_NaN();
-    append(out, v);
 }
 
 // 3030 = 2 * 3 * 5 * 101 elements: PReLU in the shapes {1, 1, n}, {2, 3, 505} and {606, 5, 1}.
@@ -87,6 +83,12 @@ void activation_results(bytes& out, const Act& act, const std::vector<T>& x, con
     }
 }
 
+template <class T, class... Acts>
+void every_activation(bytes& out, rectify::detail::activation_list<Acts...>, const std::vector<T>& x,
+                      const std::vector<T>& dy) {
+    (activation_results<T>(out, Acts{}, x, dy), ...);
+}
+
 template <class T>
 void element_results(bytes& out) {
     // dy is shifted by one element against x, so that no NaN of x meets a NaN of dy: a product of
@@ -96,12 +98,17 @@ void element_results(bytes& out) {
     const std::vector<T> x = inputs<T>(0);
     std::vector<T> dy = inputs<T>(1);
     std::rotate(dy.begin(), dy.begin() + 1, dy.end());
-    activation_results<T>(out, rectify::ReLU{}, x, dy);
-    activation_results<T>(out, rectify::LeakyReLU{}, x, dy);
+    // Every listed activation with PyTorch's defaults, then a non-default parameter set of each
+    // activation that has parameters (another branch of the vector code: GELU's tanh form, a Softplus
+    // threshold the sweep crosses, Swish's general beta).
+    every_activation<T>(out, rectify::detail::all_activations{}, x, dy);
     activation_results<T>(out, rectify::LeakyReLU{0.3}, x, dy);
-    activation_results<T>(out, rectify::ELU{}, x, dy);
     activation_results<T>(out, rectify::ELU{0.5}, x, dy);
-    activation_results<T>(out, rectify::SiLU{}, x, dy);
+    activation_results<T>(out, rectify::GELU{rectify::GELU::tanh}, x, dy);
+    activation_results<T>(out, rectify::CELU{0.5}, x, dy);
+    activation_results<T>(out, rectify::Hardtanh{-2.0, 3.0}, x, dy);
+    activation_results<T>(out, rectify::Softplus{2.0, 10.0}, x, dy);
+    activation_results<T>(out, rectify::Swish{1.702}, x, dy);
     std::vector<T> y(x.size());
     rectify::silu(x, y);  // a shorthand
     append(out, y);
@@ -117,7 +124,7 @@ void element_results(bytes& out) {
         rectify::prelu_backward(x, w, dy, dx, dw, shape);
         append(out, y);
         append(out, dx);
-        append_weight_grad(out, dw);
+        append(out, dw);
     }
 }
 

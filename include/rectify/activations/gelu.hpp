@@ -87,12 +87,17 @@ RECTIFY_HOST_DEVICE inline W gelu_fma(W x, W y, W z) {
 
 // Where the results are constant: gelu(x) rounds to -0 below gelu_zero_limit<T> (the exact value is
 // under half the smallest denormal from -14.34 (float) / -38.62 (double) on, tanh form -10.8 /
-// -21.5); the gradients are 1 / 0 beyond +-gelu_grad_limit<T> within far less than the bound
-// (the erf form's is computed down to the limit: float 13, where its exact value is 5e-37).
+// -21.5); the gradients are 1 / 0 beyond +-gelu_grad_limit<T> (erf form) and
+// +-gelu_tanh_grad_limit<T> (tanh form) within far less than the bound (the erf form's is computed
+// down to its limit: float 13, where its exact value is 5e-37; the tanh form's float limit is the
+// vector and device math's, 10, where its exact value is 3e-36), the same limits on every path so
+// that an infinite dy gives the same result everywhere (NaN, 0 * inf, beyond them).
 template <class T>
 inline constexpr double gelu_zero_limit = sizeof(T) <= 4 ? 16.0 : 40.0;
 template <class T>
 inline constexpr double gelu_grad_limit = sizeof(T) <= 4 ? 13.0 : 40.0;
+template <class T>
+inline constexpr double gelu_tanh_grad_limit = sizeof(T) <= 4 ? 10.0 : 40.0;
 
 // x * Phi(x) = 0.5 * x * erfc(-x/sqrt(2)) in W, for x of precision T (float or double): within
 // half an ULP of T and a few rounding errors of W. erfc's relative sensitivity to its argument z
@@ -165,8 +170,8 @@ RECTIFY_HOST_DEVICE inline W gelu_tanh(W x) {
 //   z <  0: s = e/d, s(-z) = 1/d  ->  e (d + x z') / d^2
 template <class T, class W = gelu_wide<T>>
 RECTIFY_HOST_DEVICE inline W gelu_tanh_grad(W x) {
-    if (x > static_cast<W>(gelu_grad_limit<T>)) return W(1);   // +inf too
-    if (x < static_cast<W>(-gelu_grad_limit<T>)) return W(-0.0);  // -inf too; the limit, from below
+    if (x > static_cast<W>(gelu_tanh_grad_limit<T>)) return W(1);   // +inf too
+    if (x < static_cast<W>(-gelu_tanh_grad_limit<T>)) return W(-0.0);  // -inf too; the limit, from below
     constexpr W a = static_cast<W>(1.59576912160573071175978423973752L);
     constexpr W b3 = static_cast<W>(3 * 0.0713548162726002487763387537598L);
     const W z = gelu_tanh_argument(x);
@@ -220,7 +225,7 @@ struct gelu_tanh_constants {
     static constexpr float b3 = 0x1.b6676cp-3f;  // 3b, for the gradient
     static constexpr float table_limit = 5.24f;  // gelu_tanh_table covers [0, 5.25)
     static constexpr float zero = -11.5f;        // the result rounds to -0 below -10.8
-    static constexpr float grad_limit = 10.0f;   // |z(10)| = 87.3
+    static constexpr float grad_limit = 10.0f;   // |z(10)| = 87.3; scalar_math::gelu_tanh_grad_limit<float>
 };
 
 // ---- float evaluated in float: the device's float math (evaluated_in_float), also callable on

@@ -244,24 +244,10 @@ inline constexpr bool hard_quotient_by_fma = fused_multiply_add && max_keeps_sec
 // Checked over all 2^32 floats against the division, bit for bit: a / 3 differs only at ±inf, a / 6
 // at ±inf and at 2,796,202 halfway subnormal quotients; double on the sweeps of the kernels' checks.
 template <class T, class A>
-RECTIFY_DETAIL_ALWAYS_INLINE xsimd::batch<T, A> hard_fms(const xsimd::batch<T, A>& x, const xsimd::batch<T, A>& y,
-                                                         const xsimd::batch<T, A>& z) {
-#if defined(__AVX512F__)
-    // x * y - z in one instruction; xsimd 8.1's AVX-512 fms is a multiply and a subtraction (and
-    // detail::fma(x, y, -z) would cost a subtraction for the negation: xsimd negates as 0 - z).
-    if constexpr (std::is_base_of_v<xsimd::avx512f, A> && std::is_same_v<T, float>)
-        return xsimd::batch<T, A>(_mm512_fmsub_ps(x, y, z));
-    else if constexpr (std::is_base_of_v<xsimd::avx512f, A> && std::is_same_v<T, double>)
-        return xsimd::batch<T, A>(_mm512_fmsub_pd(x, y, z));
-    else
-#endif
-        return xsimd::fms(x, y, z);  // FMA3: vfmsub (only called where fused_multiply_add)
-}
-template <class T, class A>
 RECTIFY_DETAIL_ALWAYS_INLINE xsimd::batch<T, A> hard_quotient(const xsimd::batch<T, A>& a, T d, T r) {
     using B = xsimd::batch<T, A>;
     const B q0 = a * B(r);
-    const B e = hard_fms(q0, B(d), a);    // d * q0 - a, exact
+    const B e = fused_multiply_subtract(q0, B(d), a);    // d * q0 - a, exact (simd.hpp)
     return detail::fma(e, B(-r), q0);     // q0 - e * r, rounded once
 }
 
@@ -316,7 +302,7 @@ struct batch_math<Hardswish, T> {
                 // every subnormal x (q0 ~ x / 2; x = ±denorm_min gives ±denorm_min), also for normal
                 // x below 2^-124 (which take the division needlessly). Zeros and NaN are not flagged:
                 // the correction keeps them. Such vectors take the division.
-                const B q = detail::fma(hard_fms(q0, B(T(6)), p), B(-sixth), q0);
+                const B q = detail::fma(fused_multiply_subtract(q0, B(T(6)), p), B(-sixth), q0);
                 if (xsimd::any(hard_fpclass<0x20 | 0x08 | 0x10>(q0))) return p / B(T(6));  // denormal, +inf, -inf
                 return q;
             } else
@@ -325,7 +311,7 @@ struct batch_math<Hardswish, T> {
                 // max(e, lowest) returns lowest for a NaN e (x86's max returns its second operand),
                 // and q0 - lowest * sixth is inf; a finite e is never below lowest. A NaN p keeps its
                 // NaN through q0. Subnormal x: the vector takes the division.
-                const B e = xsimd::max(hard_fms(q0, B(T(6)), p), B(std::numeric_limits<T>::lowest()));
+                const B e = xsimd::max(fused_multiply_subtract(q0, B(T(6)), p), B(std::numeric_limits<T>::lowest()));
                 const B q = detail::fma(e, B(-sixth), q0);
                 if (xsimd::any(hard_subnormal(x))) return p / B(T(6));
                 return q;

@@ -64,19 +64,51 @@ inline constexpr bool fused_multiply_add = false;
 // not xsimd::fma: xsimd 8.1 has no AVX-512 fma, so there xsimd::fma is x * y + z in two roundings,
 // fused only when the compiler contracts it (GCC's default -ffp-contract=fast in gnu++ modes does;
 // Clang, and GCC with -std=c++20 or -ffp-contract=off, do not): the ELU kernel's error rose from
-// 0.90 to 1.03 ULP, over its 1-ULP bound, in the Clang build.
-template <class T, class A>
-RECTIFY_DETAIL_ALWAYS_INLINE xsimd::batch<T, A> fma(const xsimd::batch<T, A>& x, const xsimd::batch<T, A>& y,
-                              const xsimd::batch<T, A>& z) {
+// 0.90 to 1.03 ULP, over its 1-ULP bound, in the Clang build. Where the build has FMA, the 128- and
+// 256-bit registers take the fused instruction too whatever xsimd arch tag they carry: Eigen's half
+// and quarter packets run the kernels on sse4_2 / avx batches, whose xsimd::fma is not fused, and
+// the math that carries a product's exact error (GELU's tail, Swish's beta x) needs it fused.
+//
+// fused_multiply_subtract (x * y - z) and fused_negated_multiply_add (z - x * y) likewise: xsimd
+// 8.1's AVX-512 fms and fnma are a multiply and a subtraction, its sse4_2 / avx ones are not fused.
+// One definition for the three, by the register's width in bytes (not its type: naming __m512 as a
+// template argument warns); without FMA in the build, xsimd's (two roundings).
 #if defined(__AVX512F__)
-    if constexpr (std::is_base_of_v<xsimd::avx512f, A> && std::is_same_v<T, float>)
-        return xsimd::batch<T, A>(_mm512_fmadd_ps(x, y, z));
-    else if constexpr (std::is_base_of_v<xsimd::avx512f, A> && std::is_same_v<T, double>)
-        return xsimd::batch<T, A>(_mm512_fmadd_pd(x, y, z));
+#define RECTIFY_DETAIL_FUSED_512(op)                                                                      \
+    if constexpr (bytes == 64 && is_float) return xsimd::batch<T, A>(_mm512_##op##_ps(x, y, z));         \
+    else if constexpr (bytes == 64 && is_double) return xsimd::batch<T, A>(_mm512_##op##_pd(x, y, z));   \
     else
+#else
+#define RECTIFY_DETAIL_FUSED_512(op)
 #endif
-        return xsimd::fma(x, y, z);
-}
+#if defined(__FMA__)
+#define RECTIFY_DETAIL_FUSED_256_128(op)                                                                  \
+    if constexpr (bytes == 32 && is_float) return xsimd::batch<T, A>(_mm256_##op##_ps(x, y, z));         \
+    else if constexpr (bytes == 32 && is_double) return xsimd::batch<T, A>(_mm256_##op##_pd(x, y, z));   \
+    else if constexpr (bytes == 16 && is_float) return xsimd::batch<T, A>(_mm_##op##_ps(x, y, z));       \
+    else if constexpr (bytes == 16 && is_double) return xsimd::batch<T, A>(_mm_##op##_pd(x, y, z));      \
+    else
+#else
+#define RECTIFY_DETAIL_FUSED_256_128(op)
+#endif
+#define RECTIFY_DETAIL_FUSED_BY_WIDTH(name, op, fallback)                                                 \
+    template <class T, class A>                                                                           \
+    RECTIFY_DETAIL_ALWAYS_INLINE xsimd::batch<T, A> name(const xsimd::batch<T, A>& x,                     \
+                                                         const xsimd::batch<T, A>& y,                     \
+                                                         const xsimd::batch<T, A>& z) {                   \
+        [[maybe_unused]] constexpr std::size_t bytes = xsimd::batch<T, A>::size * sizeof(T);             \
+        [[maybe_unused]] constexpr bool is_float = std::is_same_v<T, float>;                             \
+        [[maybe_unused]] constexpr bool is_double = std::is_same_v<T, double>;                           \
+        RECTIFY_DETAIL_FUSED_512(op)                                                                      \
+        RECTIFY_DETAIL_FUSED_256_128(op)                                                                  \
+        return fallback(x, y, z);                                                                         \
+    }
+RECTIFY_DETAIL_FUSED_BY_WIDTH(fma, fmadd, xsimd::fma)
+RECTIFY_DETAIL_FUSED_BY_WIDTH(fused_multiply_subtract, fmsub, xsimd::fms)
+RECTIFY_DETAIL_FUSED_BY_WIDTH(fused_negated_multiply_add, fnmadd, xsimd::fnma)
+#undef RECTIFY_DETAIL_FUSED_BY_WIDTH
+#undef RECTIFY_DETAIL_FUSED_256_128
+#undef RECTIFY_DETAIL_FUSED_512
 
 // xsimd::select, for every lane type. xsimd 8.1's AVX-512BW select of 8- and 16-bit lanes casts
 // the batch straight to a GCC vector type inside _mm512_mask_blend_epi8/16, which GCC's intrinsic

@@ -41,36 +41,6 @@
 
 namespace rectify::detail::inline RECTIFY_DETAIL_ARCH_NS {
 
-// x * y - z and z - x * y in one rounding where the instruction set has a fused multiply-add
-// (xsimd 8.1's AVX-512 fms and fnma are a multiply and a subtraction); x * y - z in two roundings
-// elsewhere, as detail::fma.
-template <class T, class A>
-RECTIFY_DETAIL_ALWAYS_INLINE xsimd::batch<T, A> fused_multiply_subtract(const xsimd::batch<T, A>& x,
-                                                                       const xsimd::batch<T, A>& y,
-                                                                       const xsimd::batch<T, A>& z) {
-#if defined(__AVX512F__)
-    if constexpr (std::is_base_of_v<xsimd::avx512f, A> && std::is_same_v<T, float>)
-        return xsimd::batch<T, A>(_mm512_fmsub_ps(x, y, z));
-    else if constexpr (std::is_base_of_v<xsimd::avx512f, A> && std::is_same_v<T, double>)
-        return xsimd::batch<T, A>(_mm512_fmsub_pd(x, y, z));
-    else
-#endif
-        return xsimd::fms(x, y, z);
-}
-template <class T, class A>
-RECTIFY_DETAIL_ALWAYS_INLINE xsimd::batch<T, A> fused_negated_multiply_add(const xsimd::batch<T, A>& x,
-                                                                          const xsimd::batch<T, A>& y,
-                                                                          const xsimd::batch<T, A>& z) {
-#if defined(__AVX512F__)
-    if constexpr (std::is_base_of_v<xsimd::avx512f, A> && std::is_same_v<T, float>)
-        return xsimd::batch<T, A>(_mm512_fnmadd_ps(x, y, z));
-    else if constexpr (std::is_base_of_v<xsimd::avx512f, A> && std::is_same_v<T, double>)
-        return xsimd::batch<T, A>(_mm512_fnmadd_pd(x, y, z));
-    else
-#endif
-        return xsimd::fnma(x, y, z);
-}
-
 // a * b - c exactly, where that difference is a T (the residual of a rounded quotient c / b ~ a,
 // a Newton step's u d - 1): one fused multiply-add, or without one Dekker's exact product
 // (Veltkamp's split of a and b into halves whose products are exact) and p - c exact by Sterbenz.
