@@ -9,6 +9,16 @@
 
 #include <bit>
 #include <cstddef>
+
+// Every listed activation's shorthands (include/rectify/activations/list.hpp) with PyTorch's
+// defaults, backward_from_output where the output determines the gradient, and the scalar math.
+#define RECTIFY_STRICT_SHORTHANDS(Type, shorthand, gradient, ...)                              \
+    rectify::shorthand(x, y);                                                                  \
+    rectify::shorthand##_backward(x, dy, dx);                                                  \
+    if constexpr (rectify::has_backward_from_output<rectify::Type>)                            \
+        rectify::backward_from_output(rectify::Type{}, y, dy, dx);
+#define RECTIFY_STRICT_SCALAR(Type, shorthand, gradient, T) \
+    +rectify::Type{}(T(1)) + rectify::Type{}.backward(T(-1), T(1))
 #include <random>
 #include <vector>
 
@@ -26,6 +36,12 @@ T every_call() {
     rectify::elu_backward(x, dy, dx, 0.5);
     rectify::silu(x, y);
     rectify::silu_backward(x, dy, dx);
+    RECTIFY_FOR_EACH_ACTIVATION(RECTIFY_STRICT_SHORTHANDS)
+    rectify::gelu(x, y, rectify::GELU::tanh);
+    rectify::softplus_backward(x, dy, dx, 2.0, 10.0);
+    rectify::hardtanh(x, y, -2, 2);
+    rectify::swish(x, y, 1.702);
+    rectify::celu_backward(x, dy, dx, 0.5);
     rectify::forward(rectify::ELU{1.5}, x, x);
     rectify::backward(rectify::LeakyReLU{0.1}, x, dy, dy);
     rectify::forward(rectify::SiLU{}, x.data(), y.data(), n);
@@ -37,7 +53,7 @@ T every_call() {
     rectify::kaiming_uniform(rectify::ReLU{}, w, 3, engine);
     rectify::kaiming_normal(rectify::SiLU{}, w, 3, engine);
     const double dead = rectify::dead_units(y, 1);
-    const T scalar = rectify::SiLU{}(T(1)) + rectify::ELU{}.backward(T(-1), T(1));
+    const T scalar = T(0) RECTIFY_FOR_EACH_ACTIVATION(RECTIFY_STRICT_SCALAR, T);
     return y[0] + dx[0] + dw[0] + scalar + static_cast<T>(dead + rectify::gain(rectify::ELU{}));
 }
 
@@ -56,6 +72,7 @@ float every_16bit_call() {
     rectify::elu_backward(x, dy, dx, 0.5);
     rectify::silu(x, y);
     rectify::silu_backward(x, dy, dx);
+    RECTIFY_FOR_EACH_ACTIVATION(RECTIFY_STRICT_SHORTHANDS)
     rectify::forward(rectify::ELU{1.5}, x, x);
     rectify::backward(rectify::LeakyReLU{0.1}, x, dy, dy);
     rectify::forward(rectify::SiLU{}, x.data(), y.data(), n);

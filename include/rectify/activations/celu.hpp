@@ -123,12 +123,12 @@ RECTIFY_HOST_DEVICE inline float selu_float(float x) {
 template <class T>
 RECTIFY_HOST_DEVICE inline T selu_wide(T x) {
     if constexpr (std::is_same_v<T, float>) {
-        const double xd = x;
+        const double xd = static_cast<double>(x);
         return static_cast<float>(x > 0.0f ? xd * selu_scale : static_cast<double>(selu_constants<double>::product) * expm1(xd));
     } else {
 #if !defined(__CUDA_ARCH__)
         if constexpr (celu_long_double_is_wider) {
-            const long double xl = x;
+            const long double xl = static_cast<long double>(x);
             return static_cast<double>(x > 0.0 ? xl * selu_scale_long : selu_product_long * std::expm1(xl));
         }
 #endif

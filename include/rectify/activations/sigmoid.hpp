@@ -258,7 +258,7 @@ struct Sigmoid {
     RECTIFY_DETAIL_ALWAYS_INLINE RECTIFY_HOST_DEVICE T operator()(T x) const {
         static_assert(std::is_floating_point_v<T>, "rectify::Sigmoid needs a floating-point type");
         if constexpr (scalar_math::evaluated_in_float<T>()) return scalar_math::sigmoid_float(x);
-        else if constexpr (sizeof(T) == sizeof(float)) return static_cast<T>(scalar_math::sigmoid_of_float(x));
+        else if constexpr (sizeof(T) == sizeof(float)) return static_cast<T>(scalar_math::sigmoid_of_float(static_cast<double>(x)));
         else return static_cast<T>(scalar_math::sigmoid_of_double(x));
     }
     template <class T>
@@ -302,7 +302,7 @@ struct Tanh {
     RECTIFY_DETAIL_ALWAYS_INLINE RECTIFY_HOST_DEVICE T operator()(T x) const {
         static_assert(std::is_floating_point_v<T>, "rectify::Tanh needs a floating-point type");
         if constexpr (scalar_math::evaluated_in_float<T>()) return scalar_math::tanh_float(x);
-        else if constexpr (sizeof(T) == sizeof(float)) return static_cast<T>(scalar_math::tanh(x));
+        else if constexpr (sizeof(T) == sizeof(float)) return static_cast<T>(scalar_math::tanh(static_cast<double>(x)));
         else return static_cast<T>(scalar_math::tanh_of_double(x));
     }
     template <class T>
@@ -361,7 +361,7 @@ struct Swish {
         if (b == T(1)) return SiLU{}(x);
         if (b == T(0)) return x * T(0.5);  // x / 2 for every x, ±inf included
         if constexpr (scalar_math::evaluated_in_float<T>()) return scalar_math::swish_float(x, b);
-        else if constexpr (sizeof(T) == sizeof(float)) return static_cast<T>(scalar_math::swish_of_float(x, b));
+        else if constexpr (sizeof(T) == sizeof(float)) return static_cast<T>(scalar_math::swish_of_float(static_cast<double>(x), static_cast<double>(b)));
         else return static_cast<T>(scalar_math::swish_of_double(x, b));
     }
     template <class T>

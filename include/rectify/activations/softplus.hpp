@@ -313,7 +313,7 @@ struct Softplus {
         if constexpr (scalar_math::evaluated_in_float<T>()) {
             return scalar_math::softplus_float(x, b);
         } else if constexpr (sizeof(T) == sizeof(float)) {
-            return static_cast<T>(scalar_math::softplus_double(x, b));
+            return static_cast<T>(scalar_math::softplus_double(static_cast<double>(x), static_cast<double>(b)));
         } else {
 #if !defined(__CUDA_ARCH__)
             if constexpr (scalar_math::softplus_long_double_is_wider)
@@ -333,7 +333,7 @@ struct Softplus {
         constexpr double limit = scalar_math::gradient_flush_limit<T>;
         if constexpr (scalar_math::evaluated_in_float<T>())
             return scalar_math::float_ops::mul(dy, scalar_math::softplus_sigmoid_float(p, static_cast<float>(limit)));
-        else return static_cast<T>(static_cast<double>(dy) * scalar_math::softplus_sigmoid(p, limit));
+        else return static_cast<T>(static_cast<double>(dy) * scalar_math::softplus_sigmoid(static_cast<double>(p), limit));
     }
 
     // From the saved output y = softplus(x): Softplus is increasing, and exp(beta y) = 1 + exp(beta x)
@@ -406,7 +406,7 @@ struct Mish {
         if constexpr (scalar_math::evaluated_in_float<T>()) {
             return scalar_math::mish_float(x, static_cast<float>(right_limit<T>));
         } else if constexpr (sizeof(T) == sizeof(float)) {
-            return static_cast<T>(scalar_math::mish_double(x, right_limit<T>));
+            return static_cast<T>(scalar_math::mish_double(static_cast<double>(x), right_limit<T>));
         } else {
 #if !defined(__CUDA_ARCH__)
             if constexpr (scalar_math::softplus_long_double_is_wider)
@@ -422,7 +422,7 @@ struct Mish {
         if constexpr (scalar_math::evaluated_in_float<T>())
             return scalar_math::float_ops::mul(dy, scalar_math::mish_grad_float(x, static_cast<float>(limit),
                                                                                 static_cast<float>(right_limit<T>)));
-        else return static_cast<T>(static_cast<double>(dy) * scalar_math::mish_grad_double(x, limit, right_limit<T>));
+        else return static_cast<T>(static_cast<double>(dy) * scalar_math::mish_grad_double(static_cast<double>(x), limit, right_limit<T>));
     }
 };
 
