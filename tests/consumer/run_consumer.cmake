@@ -2,8 +2,8 @@
 # cmake -DMODE=find_package|add_subdirectory|fetchcontent -DWORK_DIR=... -DRECTIFY_SOURCE_DIR=...
 #       -DRECTIFY_BINARY_DIR=... -DCONSUMER_SOURCE_DIR=... -DCXX_COMPILER=... -DGENERATOR=...
 #       [-Dxsimd_DIR=...] [-DCONFIG=...] [-DDISPATCH=ON] [-DEXPECTED_VERSION=...] -P run_consumer.cmake
-# With DISPATCH=ON the consumer also builds app_dispatch (dispatch_main.cpp) against
-# rectify::dispatch, with its default flags, and runs it.
+# With DISPATCH=ON the find_package consumer also builds app_dispatch (dispatch_main.cpp) against
+# the installed rectify::dispatch, with its default flags, and runs it.
 cmake_minimum_required(VERSION 3.21)
 
 include(${CMAKE_CURRENT_LIST_DIR}/run_step.cmake)
@@ -13,8 +13,18 @@ if(NOT CONFIG)
 endif()
 file(REMOVE_RECURSE "${WORK_DIR}")
 
+# rectify::dispatch compiles every kernel three times (minutes on 2 cores): the find_package
+# consumer links the library this build installed; the source-tree consumers (add_subdirectory,
+# FetchContent) leave it out (RECTIFY_DISPATCH=OFF), as the plain-build CI stage builds it from a
+# fresh clone.
+if(NOT MODE STREQUAL "find_package")
+  set(DISPATCH OFF)
+endif()
 set(configure_args -G "${GENERATOR}" -DCMAKE_CXX_COMPILER=${CXX_COMPILER}
                    -DCMAKE_BUILD_TYPE=${CONFIG} -DDISPATCH=${DISPATCH})
+if(NOT MODE STREQUAL "find_package")
+  list(APPEND configure_args -DRECTIFY_DISPATCH=OFF)
+endif()
 if(xsimd_DIR)
   list(APPEND configure_args -Dxsimd_DIR=${xsimd_DIR})
 endif()
@@ -74,8 +84,8 @@ if(MODE STREQUAL "fetchcontent")
   # ...unless it asks for it.
   file(REMOVE_RECURSE "${prefix}")
   run(${CMAKE_COMMAND} -DRECTIFY_INSTALL=ON "${WORK_DIR}/build")
-  # Built again first, as a user must before installing: with RECTIFY_INSTALL on, rectify::dispatch
-  # (built otherwise only when something links it) becomes part of the build and of the install.
+  # Built again first, as a user must before installing (with RECTIFY_INSTALL on, rectify::dispatch,
+  # where it is on, becomes part of the build and of the install).
   run(${CMAKE_COMMAND} --build "${WORK_DIR}/build" --config ${CONFIG})
   run(${CMAKE_COMMAND} --install "${WORK_DIR}/build" --config ${CONFIG} --prefix "${prefix}")
   foreach(file include/rectify/rectify.hpp share/cmake/rectify/rectifyConfig.cmake)
