@@ -38,6 +38,8 @@
 #define RECTIFY_ACTIVATIONS_GELU_HPP
 
 #include <cmath>
+#include <cstdint>
+#include <cstring>
 #include <limits>
 #include <type_traits>
 
@@ -244,8 +246,19 @@ RECTIFY_HOST_DEVICE inline float gelu_piecewise_float(float t) {
     return p;
 }
 
-// max(-0, x) as x86 computes it: -0 for x < 0 and for -0, x otherwise (the kernels' first term).
-RECTIFY_HOST_DEVICE inline float gelu_positive_part_float(float x) { return x < 0.0f ? -0.0f : x; }
+// max(-0, x) as x86 computes it: -0 for x < 0 and for -0, x otherwise (the kernels' first term),
+// for a non-NaN x. By the sign bit, not `x < 0.0f ? -0.0f : x`: Clang 14 at -O2 turned that select
+// into a max whose equal-operands case returned -0 for x = +0 (gelu(+0) came out -0).
+RECTIFY_HOST_DEVICE inline float gelu_positive_part_float(float x) {
+#if defined(__CUDA_ARCH__)
+    const bool negative = __float_as_int(x) < 0;
+#else
+    std::uint32_t bits;
+    std::memcpy(&bits, &x, sizeof bits);
+    const bool negative = (bits >> 31) != 0;
+#endif
+    return negative ? -0.0f : x;
+}
 
 // t Phi(-t) for t >= main_limit (vector_erf.hpp, t_normal_tail_far): 0 above zero_limit.
 RECTIFY_HOST_DEVICE inline float gelu_normal_tail_far_float(float t) {
