@@ -379,7 +379,7 @@ RECTIFY_HOST_DEVICE inline float gelu_tanh_grad_float(float x) {
 // dx = dy * (Phi(x) + x phi(x)), resp. dy * d/dx of the tanh form. Every x is valid (the special
 // values and PyTorch's differences: the top of this file).
 struct GELU {
-    enum approximation { none, tanh };
+    enum approximation : int { none, tanh };  // a fixed underlying type: any int converts, and validate() refuses the others
     approximation approximate = none;
 
     static constexpr const char* name = "GELU";
