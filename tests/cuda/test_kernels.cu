@@ -255,7 +255,7 @@ void test_prelu_shape(rectify::ChannelShape s, bool shared, std::size_t off, std
     d_w.upload(w);
     d_out.fill_poison();
     rectify::cuda::prelu(static_cast<const T*>(d_x.p + off), static_cast<const T*>(d_w.p), nw, d_out.p + off, s);
-    check_output<rectify::LeakyReLU>(what, "forward", d_out.download(), off, want_y, x, nullptr, n, off, false);
+    check_output(rectify::LeakyReLU{}, what, "forward", d_out.download(), off, want_y, x, nullptr, n, off, false);
 
     std::vector<bits_type<T>> first_dw;
     for (int run = 0; run < 3; ++run) {
@@ -271,7 +271,7 @@ void test_prelu_shape(rectify::ChannelShape s, bool shared, std::size_t off, std
         }
         rectify::cuda::prelu_backward(static_cast<const T*>(d_x.p + off), static_cast<const T*>(d_w.p), nw, dy_p, dx_p,
                                       d_dw.p, s);
-        check_output<rectify::LeakyReLU>(what, run == 2 ? "backward (dx = dy)" : "backward", d_out.download(),
+        check_output(rectify::LeakyReLU{}, what, run == 2 ? "backward (dx = dy)" : "backward", d_out.download(),
                                          run == 2 ? dy_off : off, want_dx, x, &dy, n, off, run == 2);
         const std::vector<T> dw = d_dw.download();
         std::vector<bits_type<T>> dw_bits;
