@@ -580,8 +580,7 @@ struct batch_math<CELU, T> {
 private:
     // The scalar route: the scalar math on each lane (forward, or backward with dy). Out of line, so
     // that the other routes' loops keep their constants in registers (inlined, the calls to the C
-    // library in this branch made GCC spill them around every batch: CELU with alpha = 1 ran 18 %
-    // slower than ELU).
+    // library in this branch made GCC spill them around every batch, slowing CELU's common routes).
     template <class A>
     RECTIFY_DETAIL_NOINLINE xsimd::batch<T, A> by_lanes(const xsimd::batch<T, A>& x, const xsimd::batch<T, A>& dy,
                                                         bool gradient = false) const {

@@ -230,7 +230,7 @@ namespace rectify::detail::inline RECTIFY_DETAIL_ARCH_NS {
 inline constexpr bool hard_quotient_by_fma = fused_multiply_add && max_keeps_second_operand;
 
 // RN(a / d) for d = 3 or 6 without a division, with r = RN(1/d) (a division costs more than the rest
-// of these kernels together: Hardswish forward with one ran at half the speed of this form, AVX-512):
+// of these kernels together):
 //   q0 = RN(a * r);   e = d * q0 - a, exact (one fused multiply-subtract);   q = RN(q0 - e * r).
 // Markstein's theorem (Handbook of Floating-Point Arithmetic, division by Newton-Raphson
 // iteration): q = RN(a / d) whenever r is within half an ULP of 1/d and q0 within one ULP of a / d,

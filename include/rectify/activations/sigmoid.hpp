@@ -502,8 +502,8 @@ struct batch_math<Swish, T> {
     // x * sigmoid(p + p_lo), p = beta x rounded, p_lo its exact error (a fused multiply-add; without
     // one, Dekker's product): times_sigmoid (vector_sigmoid.hpp) with SiLU's one division
     // x / (2^n q + (1 + 2^n)) and the compensated reduction (p_lo joins the reduced argument's low
-    // part; the plain Cody-Waite one measured 1.85 ULP for beta = 1.702 on every 16th float, too
-    // close to 2; the corrected quotient was 11 % slower for the same accuracy); tails beyond
+    // part: the plain Cody-Waite reduction left too little margin under the 2-ULP bound, and the
+    // corrected quotient cost speed for no accuracy the bound needs); tails beyond
     // |p| > 16 (float) / 36 (double). An infinite p (x = ±inf, or beta x overflowing) has
     // p_lo = NaN, which only the tails see, and they ignore it there.
     template <class A>
